@@ -1,0 +1,32 @@
+# The two set-up commands of the README: `make run` and `make test`.
+# Both fetch uv into .tools/ when it is not on PATH, then let uv build the environment from uv.lock.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTHON ?= python3
+
+.PHONY: run test lint bench bench-quick reliability installer catalogs
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+run: $(UV)
+	$(UV) run --frozen aftercare gui --demo
+
+test: $(UV)
+	$(UV) run --frozen pytest -n 2 -q
+
+lint: $(UV)
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+bench: $(UV)
+	$(UV) run --frozen python -m bench
+
+bench-quick: $(UV)
+	$(UV) run --frozen python -m bench --quick
+
+reliability: $(UV)
+	AFTERCARE_RELIABILITY=full $(UV) run --frozen pytest -q tests/reliability
+
+installer: $(UV)
+	$(UV) run --frozen python build_installer.py

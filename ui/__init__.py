@@ -1,0 +1,1 @@
+"""The Qt window. Only the entry point imports this package."""
