@@ -12,6 +12,8 @@ from app.domain.model import (
     Referral,
     Service,
 )
+from app.domain.people import age_on, group_of, is_child
+from app.domain.validation import InvalidCase, Problem, check_case, validate_case
 
 __all__ = [
     "Case",
@@ -19,9 +21,16 @@ __all__ = [
     "Followup",
     "Guardian",
     "Intake",
+    "InvalidCase",
     "Note",
     "Origin",
     "Person",
+    "Problem",
     "Referral",
     "Service",
+    "age_on",
+    "check_case",
+    "group_of",
+    "is_child",
+    "validate_case",
 ]
