@@ -224,7 +224,7 @@ class _Checker:
         self.strings("person.aliases", p.aliases)
         self.code("person.sex", p.sex, Sex)
         born = self.date("person.date_of_birth", p.date_of_birth)
-        if born is not None and opened_on is not None and born > opened_on:
+        if born is not None and opened_on is not None and opened_on < born <= self.today:
             self.add("person.date_of_birth", _("is after {other}").format(other="opened_on"))
         if p.age_at_intake is not None:
             if not _is_int(p.age_at_intake):
@@ -238,6 +238,7 @@ class _Checker:
             self.text(f"person.{key}", getattr(p, key))
         country = self.text("person.origin.country", p.origin.country)
         if country is not None and not _COUNTRY.fullmatch(country):
+            country = None  # reported here; the division is not judged against it
             self.add(
                 "person.origin.country", _("must be two capital letters (ISO 3166-1), e.g. CN")
             )
@@ -245,7 +246,7 @@ class _Checker:
         if division is not None:
             if not _DIVISION.fullmatch(division):
                 self.add("person.origin.division", _("must be six digits (GB/T 2260), e.g. 350100"))
-            elif country != "CN":
+            elif p.origin.country is None or (country is not None and country != "CN"):
                 self.add("person.origin.division", _("is only given when country is CN"))
         for i, tag in enumerate(self.strings("person.languages", p.languages)):
             if not _LANGUAGE.fullmatch(tag):
