@@ -1,0 +1,168 @@
+"""The audit trail: an append-only, hash-chained table inside the vault.
+
+Each entry's chain value is HMAC-SHA256(audit key, previous chain value || the entry's
+canonical bytes, its id included), so an edited, deleted or reordered row breaks the chain
+at that row. The head (last id and chain value) is kept in `meta`, so a truncated tail is
+detected too. Entries are written in the same transaction as the change they record.
+
+The audit key is derived with HKDF from the data key the vault was created with and kept in
+the encrypted `meta` table, so that rotating the data key (when a user is removed) does not
+orphan the older entries. Anyone who can open the database could recompute the chain; the
+chain detects edits made behind the program's back, not by someone holding the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.errors import AftercareError
+from app.i18n import _
+
+GENESIS = b"\x00" * 32
+AUDIT_KEY = "audit_key"
+AUDIT_HEAD = "audit_head"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: str
+    user_id: int | None
+    user_name: str | None
+    action: str
+    case_number: str | None
+    detail: dict[str, Any]
+
+
+def _canonical(
+    entry_id: int, at: str, user_id, user_name, action, case_number, detail_json: str
+) -> bytes:
+    return json.dumps(
+        [entry_id, at, user_id, user_name, action, case_number, detail_json],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+
+
+def _key(conn) -> bytes:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (AUDIT_KEY,)).fetchone()
+    if row is None:
+        raise AftercareError(_("The vault has no audit key; it is damaged."))
+    return bytes(row[0])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def record(
+    conn,
+    *,
+    user_id: int | None,
+    user_name: str | None,
+    action: str,
+    case_number: str | None = None,
+    detail: dict[str, Any] | None = None,
+    at: str | None = None,
+) -> int:
+    """Append one entry; call inside the transaction of the change it records."""
+    last = conn.execute("SELECT id, chain FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    entry_id = (last[0] + 1) if last else 1
+    previous = bytes(last[1]) if last else GENESIS
+    at = at or _now()
+    detail_json = json.dumps(
+        detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    chain = hmac.new(
+        _key(conn),
+        previous + _canonical(entry_id, at, user_id, user_name, action, case_number, detail_json),
+        hashlib.sha256,
+    ).digest()
+    conn.execute(
+        "INSERT INTO audit (id, at, user_id, user_name, action, case_number, detail, chain) VALUES (?,?,?,?,?,?,?,?)",
+        (entry_id, at, user_id, user_name, action, case_number, detail_json, chain),
+    )
+    head = json.dumps({"id": entry_id, "chain": chain.hex()}).encode()
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (AUDIT_HEAD, head))
+    return entry_id
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    entries: int
+    first_broken: int | None = None  # the id (or position) of the first entry that fails
+    reason: str = ""
+
+
+def verify(conn) -> Verification:
+    key = _key(conn)
+    previous = GENESIS
+    expected_id = 1
+    count = 0
+    for row in conn.execute(
+        "SELECT id, at, user_id, user_name, action, case_number, detail, chain FROM audit ORDER BY id"
+    ):
+        entry_id, at, user_id, user_name, action, case_number, detail_json, chain = row
+        if entry_id != expected_id:
+            return Verification(
+                False, count, expected_id, _("entry {id} is missing").format(id=expected_id)
+            )
+        mac = hmac.new(
+            key,
+            previous
+            + _canonical(entry_id, at, user_id, user_name, action, case_number, detail_json),
+            hashlib.sha256,
+        ).digest()
+        if not hmac.compare_digest(mac, bytes(chain)):
+            return Verification(
+                False, count, entry_id, _("entry {id} was changed or moved").format(id=entry_id)
+            )
+        previous = bytes(chain)
+        expected_id += 1
+        count += 1
+    head_row = conn.execute("SELECT value FROM meta WHERE key = ?", (AUDIT_HEAD,)).fetchone()
+    if head_row is not None:
+        head = json.loads(bytes(head_row[0]))
+        if head["id"] != count or bytes.fromhex(head["chain"]) != previous:
+            return Verification(
+                False, count, count + 1, _("entries after {id} were removed").format(id=count)
+            )
+    return Verification(True, count)
+
+
+def entries(
+    conn,
+    *,
+    case_number: str | None = None,
+    action: str | None = None,
+    user_name: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    where, args = [], []
+    for column, value in (
+        ("case_number", case_number),
+        ("action", action),
+        ("user_name", user_name),
+    ):
+        if value:
+            where.append(f"{column} = ?")
+            args.append(value)
+    if since:
+        where.append("at >= ?")
+        args.append(since)
+    sql = "SELECT id, at, user_id, user_name, action, case_number, detail FROM audit"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY id DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [
+        Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in conn.execute(sql, args)
+    ]

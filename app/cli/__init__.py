@@ -1,0 +1,93 @@
+"""The `aftercare` command (../shared/spec/cli.md).
+
+Each group of subcommands lives in its own module with a `register(subparsers)` function;
+this module only builds the parser and turns errors into one line and an exit status:
+0 success, 1 the work failed, 2 wrong usage. No traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from app import __version__
+from app.errors import AftercareError
+from app.i18n import _, set_locale
+
+# Modules that add subcommands; each has register(subparsers).
+COMMAND_MODULES = ("app.cli.vault_cmds",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage and exits 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"aftercare: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = _Parser(
+        prog="aftercare",
+        description=_("Encrypted case files for shelters, and summaries for the PJC Office."),
+    )
+    parser.add_argument("--version", action="version", version=f"aftercare {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=("zh_CN", "en"),
+        help=_("language of messages (default: zh_CN, or AFTERCARE_LANG)"),
+    )
+    parser.add_argument("--data-dir", help=_("folder for settings and the default vault"))
+    subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # every file we create is private to the user: vaults, exports, temp files
+    argv = sys.argv[1:] if argv is None else argv
+    set_locale(_language_from(argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        from app import paths
+
+        paths.set_data_dir(args.data_dir)
+    if not args.command:  # plain `aftercare` opens the window, once there is one
+        if "gui" not in parser._subparsers._group_actions[0].choices:
+            parser.print_help()
+            return 0
+        args = parser.parse_args([*argv, "gui"])
+    try:
+        return int(args.run(args) or 0)
+    except AftercareError as exc:
+        print(f"aftercare: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("aftercare: interrupted; nothing more was written."), file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, no traceback, no data
+        print(
+            _("aftercare: internal error ({kind}); please report it.").format(
+                kind=type(exc).__name__
+            ),
+            file=sys.stderr,
+        )
+        if os.environ.get("AFTERCARE_DEBUG") == "1":
+            raise
+        return 1
+
+
+def _language_from(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("AFTERCARE_LANG", "zh_CN")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

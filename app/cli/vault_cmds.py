@@ -1,0 +1,225 @@
+"""Subcommands that manage the vault itself: init, user, passwd, audit, backup, restore."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from app import audit
+from app.cli import common
+from app.codes import Role
+from app.errors import AccessDenied, AftercareError
+from app.i18n import _
+from app.vault import backup
+from app.vault.vault import Vault
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help=_("create a vault"))
+    p.add_argument("vault")
+    p.add_argument("--unit-code", required=True)
+    p.add_argument("--unit-name", required=True)
+    p.add_argument("--prefecture", required=True, help=_("GB/T 2260 code, e.g. 350100"))
+    p.add_argument("--admin", required=True, help=_("the first administrator's login name"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_init)
+
+    p = sub.add_parser("user", help=_("add or remove users (administrators)"))
+    user_sub = p.add_subparsers(dest="user_command", required=True)
+    q = user_sub.add_parser("add")
+    q.add_argument("vault")
+    q.add_argument("--name", required=True)
+    q.add_argument("--role", required=True, choices=[r.value for r in Role])
+    q.set_defaults(run=cmd_user_add)
+    q = user_sub.add_parser("remove")
+    q.add_argument("vault")
+    q.add_argument("--name", required=True)
+    q.set_defaults(run=cmd_user_remove)
+    q = user_sub.add_parser("list")
+    q.add_argument("vault")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(run=cmd_user_list)
+
+    p = sub.add_parser("passwd", help=_("change your passphrase"))
+    p.add_argument("vault")
+    p.set_defaults(run=cmd_passwd)
+
+    p = sub.add_parser("audit", help=_("check or show the audit trail"))
+    audit_sub = p.add_subparsers(dest="audit_command", required=True)
+    q = audit_sub.add_parser("verify")
+    q.add_argument("vault")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(run=cmd_audit_verify)
+    q = audit_sub.add_parser("show")
+    q.add_argument("vault")
+    q.add_argument("--case")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(run=cmd_audit_show)
+
+    p = sub.add_parser("backup", help=_("write an encrypted, verified backup"))
+    p.add_argument("vault")
+    p.add_argument("--out", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_backup)
+
+    p = sub.add_parser("restore", help=_("restore a backup into a new folder"))
+    p.add_argument("file")
+    p.add_argument("--to", required=True)
+    p.set_defaults(run=cmd_restore)
+
+
+def cmd_init(args) -> int:
+    folder = Path(args.vault)
+    if folder.exists() and (folder / "vault.db").exists():
+        raise AftercareError(
+            _("{path} already holds a vault; nothing was changed.").format(path=folder)
+        )
+    secret = common.new_passphrase(_("passphrase for {name}").format(name=args.admin))
+    opened, code = Vault.create(
+        folder,
+        unit_code=args.unit_code,
+        unit_name=args.unit_name,
+        prefecture=args.prefecture,
+        admin_name=args.admin,
+        admin_passphrase=secret,
+    )
+    opened.lock()
+    common.emit(
+        args,
+        {"vault": str(folder), "recovery_code": code},
+        _(
+            "Vault created in {path}.\n\nRecovery code (shown only now; write it down, seal it, keep it apart from this laptop):\n\n    {code}\n"
+        ).format(path=folder, code=code),
+    )
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        opened.require_admin()
+        user = opened.add_user(
+            args.name,
+            args.role,
+            common.new_passphrase(_("passphrase for {name}").format(name=args.name)),
+        )
+    finally:
+        opened.lock()
+    print(_("User “{name}” added as {role}.").format(name=user.name, role=user.role))
+    return 0
+
+
+def cmd_user_remove(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        opened.remove_user(args.name)
+    finally:
+        opened.lock()
+    print(_("User “{name}” removed; the data key was rotated.").format(name=args.name))
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        opened.require_admin()
+        users = opened.users()
+    finally:
+        opened.lock()
+    common.emit(args, [u.__dict__ for u in users], "\n".join(f"{u.name}\t{u.role}" for u in users))
+    return 0
+
+
+def cmd_passwd(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        opened.change_passphrase(common.passphrase(), common.new_passphrase())
+    finally:
+        opened.lock()
+    print(_("Passphrase changed."))
+    return 0
+
+
+def _require_audit_reader(opened) -> None:
+    if opened.user.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise AccessDenied(_("Only supervisors and administrators may read the audit trail."))
+
+
+def cmd_audit_verify(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        _require_audit_reader(opened)
+        result = audit.verify(opened.conn)
+    finally:
+        opened.lock()
+    if result.ok:
+        common.emit(
+            args,
+            result.__dict__,
+            _("The audit trail holds: {n} entries verified.").format(n=result.entries),
+        )
+        return 0
+    common.emit(args, result.__dict__, "")
+    print(
+        _("aftercare: the audit trail is broken at entry {id}: {reason}.").format(
+            id=result.first_broken, reason=result.reason
+        ),
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_audit_show(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        _require_audit_reader(opened)
+        found = audit.entries(opened.conn, case_number=args.case)
+    finally:
+        opened.lock()
+    lines = [
+        f"{e.id}\t{e.at}\t{e.user_name or '-'}\t{e.action}\t{e.case_number or ''}\t{json.dumps(e.detail, ensure_ascii=False) if e.detail else ''}"
+        for e in reversed(found)
+    ]
+    common.emit(args, [e.__dict__ for e in reversed(found)], "\n".join(lines))
+    return 0
+
+
+def cmd_backup(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        info = backup.write_backup(
+            opened.folder, opened.conn, opened.data_key_for_backup(), Path(args.out)
+        )
+        with opened.write():
+            opened.audit("backup_written", detail={"sha256": info.sha256, "size": info.size})
+    finally:
+        opened.lock()
+    common.emit(
+        args,
+        {"file": str(info.path), "sha256": info.sha256, "size": info.size},
+        _("Backup written and verified: {path}").format(path=info.path),
+    )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    target = Path(args.to)
+    backup.restore_backup(Path(args.file), target)
+    try:
+        opened = common.unlock(target)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    try:
+        backup.verify_restored(target, opened.conn)
+        with opened.write():
+            opened.audit("restored_from_backup", detail={"file": Path(args.file).name})
+    finally:
+        opened.lock()
+    print(
+        _("Backup restored into {path}; it opens and its database is intact.").format(path=target)
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""One module per schema version: `vN.py` upgrades a database from version N-1 to N."""

@@ -1,0 +1,187 @@
+"""Encrypted backups: one file with the database copy and the key slots, verified on writing.
+
+The file is a ZIP archive (stored, not compressed) holding:
+
+    manifest.json   format, version, schema version, when, and the SHA-256 of each member
+    vault.db        an encrypted copy made with sqlcipher_export (same data key)
+    vault.keys      the slot file, so the same passphrases and recovery code open the copy
+
+Nothing in it is plaintext but the manifest, which names no person and no unit. Restoring
+goes into a new folder only, checks every hash first, and writes nothing when any check fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import AftercareError
+from app.fileio import atomic_write_bytes, fsync_dir
+from app.i18n import _
+from app.storage.connection import Connection, connect, user_version
+from app.vault import slots
+
+FORMAT = "aftercare.backup"
+VERSION = 1
+SUFFIX = ".acbackup"
+MEMBERS = ("vault.db", "vault.keys")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    sha256: str
+    size: int
+    schema_version: int
+    created_at: str
+
+
+def _export_database(conn: Connection, data_key: bytes, dest: Path) -> None:
+    """Copy the open database into `dest`, encrypted with the same key, user_version included."""
+    conn.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"", (str(dest),))
+    try:
+        conn.execute("SELECT sqlcipher_export('backup')")
+        # sqlcipher_export copies the schema and rows but not user_version.
+        conn.execute(f"PRAGMA backup.user_version = {user_version(conn)}")
+    finally:
+        conn.execute("DETACH DATABASE backup")
+
+
+def _check_database(path: Path, data_key: bytes, expected_version: int) -> None:
+    copy = connect(path, data_key)
+    try:
+        ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        cipher_problems = copy.execute("PRAGMA cipher_integrity_check").fetchall()
+        if ok != "ok" or cipher_problems or user_version(copy) != expected_version:
+            raise AftercareError(
+                _("The backup copy failed its integrity check; no backup was written.")
+            )
+    finally:
+        copy.execute("PRAGMA journal_mode = DELETE")
+        copy.close()
+
+
+def write_backup(folder: Path, conn: Connection, data_key: bytes, out: Path) -> BackupInfo:
+    """Write a verified backup of the open vault to `out` (atomically)."""
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise AftercareError(
+            _("{path} is a folder; give a file name for the backup.").format(path=out)
+        )
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    version = user_version(conn)
+    # The encrypted copy is staged beside the output file, never in a shared temp folder.
+    with tempfile.TemporaryDirectory(prefix=".aftercare-backup-", dir=out.parent) as staging:
+        db_copy = Path(staging) / "vault.db"
+        _export_database(conn, data_key, db_copy)
+        _check_database(db_copy, data_key, version)
+        payload = {
+            "vault.db": db_copy.read_bytes(),
+            "vault.keys": slots.keys_path(folder).read_bytes(),
+        }
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "schema_version": version,
+        "created_at": created,
+        "members": {name: hashlib.sha256(data).hexdigest() for name, data in payload.items()},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
+        for name in MEMBERS:
+            archive.writestr(name, payload[name])
+    data = buffer.getvalue()
+    read_backup(data, source=str(out))  # the same checks a restore will make
+    atomic_write_bytes(out, data)
+    return BackupInfo(out, hashlib.sha256(data).hexdigest(), len(data), version, created)
+
+
+def read_backup(data: bytes, source: str) -> tuple[dict, dict[str, bytes]]:
+    """The manifest and members of a backup, or AftercareError saying what is wrong."""
+
+    def refuse(reason: str) -> AftercareError:
+        return AftercareError(
+            _("{file} is not a usable Aftercare backup: {reason}").format(
+                file=source, reason=reason
+            )
+        )
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+            members = {name: archive.read(name) for name in MEMBERS}
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise refuse(
+            _("it is truncated, damaged or of another kind ({detail}).").format(detail=exc)
+        ) from None
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("version") != VERSION
+    ):
+        raise refuse(_("unknown format or version."))
+    for name, content in members.items():
+        if manifest.get("members", {}).get(name) != hashlib.sha256(content).hexdigest():
+            raise refuse(_("{member} does not match its checksum.").format(member=name))
+    if members["vault.db"].startswith(b"SQLite format 3"):
+        raise refuse(_("its database is not encrypted."))
+    try:
+        slots.SlotFile.from_bytes(members["vault.keys"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise refuse(_("its key file is damaged ({detail}).").format(detail=exc)) from None
+    return manifest, members
+
+
+def restore_backup(backup_file: Path, to_folder: Path) -> None:
+    """Unpack a backup into a new folder; the caller then unlocks it to prove it opens."""
+    backup_file, to_folder = Path(backup_file), Path(to_folder)
+    if to_folder.exists() and (not to_folder.is_dir() or any(to_folder.iterdir())):
+        raise AftercareError(
+            _(
+                "{path} already exists and is not empty; restore goes into a new folder only."
+            ).format(path=to_folder)
+        )
+    try:
+        data = backup_file.read_bytes()
+    except OSError as exc:
+        raise AftercareError(
+            _("Cannot read {file}: {reason}").format(file=backup_file, reason=exc.strerror)
+        ) from None
+    _manifest, members = read_backup(data, source=str(backup_file))
+    created = not to_folder.exists()
+    to_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        for name, content in members.items():
+            atomic_write_bytes(to_folder / name, content)
+        atomic_write_bytes(slots.spare_path(to_folder), members["vault.keys"])
+        fsync_dir(to_folder)
+    except BaseException:
+        if created:
+            shutil.rmtree(to_folder, ignore_errors=True)
+        raise
+
+
+def verify_restored(folder: Path, conn: Connection) -> None:
+    ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    if ok != "ok" or conn.execute("PRAGMA cipher_integrity_check").fetchall():
+        raise AftercareError(
+            _("The restored database in {path} failed its integrity check.").format(path=folder)
+        )
+
+
+def backup_before_upgrade(folder: Path, conn: Connection, data_key: bytes) -> Path:
+    """An encrypted backup in backups/ before a schema upgrade, as the migration runner promises."""
+    target_dir = folder / "backups"
+    target_dir.mkdir(mode=0o700, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = target_dir / f"pre-upgrade-v{user_version(conn)}-{stamp}{SUFFIX}"
+    write_backup(folder, conn, data_key, out)
+    return out
