@@ -118,7 +118,9 @@ def runs(text: str) -> list[tuple[str, str]]:
     glyphs = _glyphs()
     out: list[tuple[str, str]] = []
     for ch in text:
-        font = info.name if (ord(ch) in glyphs or ch.isspace()) else LATIN_FALLBACK
+        if ch.isspace() and ord(ch) not in glyphs:
+            ch = " "  # e.g. babel's narrow no-break space before "PM", missing in some fonts
+        font = info.name if ord(ch) in glyphs else LATIN_FALLBACK
         if out and out[-1][0] == font:
             out[-1] = (font, out[-1][1] + ch)
         else:

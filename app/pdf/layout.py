@@ -176,14 +176,20 @@ _GRID = [
 ]
 
 
-def kv_table(rows: Sequence[tuple[str, object]], label_width: float = 45 * mm) -> Table:
+def kv_table(
+    rows: Sequence[tuple[str, object]],
+    label_width: float = 45 * mm,
+    row_heights: Sequence[float] | None = None,
+) -> Table:
     """A section as label / value pairs; empty values show as a dash so a blank is visible."""
     st = styles()
     data = [
         [para(label, st.cell), para(value if value not in (None, "") else "–", st.cell)]
         for label, value in rows
     ]
-    table = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
+    table = Table(
+        data, colWidths=[label_width, CONTENT_WIDTH - label_width], rowHeights=row_heights
+    )
     table.setStyle(TableStyle([*_GRID, ("BACKGROUND", (0, 0), (0, -1), LABEL_BG)]))
     return table
 
@@ -200,7 +206,9 @@ def list_table(
 
     `col_widths` are fractions of the content width (they need not sum to 1)."""
     st = styles()
-    data: list[list[Paragraph]] = [[para(h, st.cell_head) for h in headers]]
+    data: list[list[Paragraph]] = [
+        [para(h, st.cell_num if j in numeric_cols else st.cell_head) for j, h in enumerate(headers)]
+    ]
     for row in rows:
         data.append(
             [

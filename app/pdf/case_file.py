@@ -1,0 +1,293 @@
+"""A case file as a PDF a court clerk or a doctor can take: one section per heading.
+
+The caller passes the case already redacted for the reader's role and the set of sections
+that role may read; a section outside that set is left out entirely (not even its heading
+appears), so a printed file never hints at what a reader may not see. Services are filed
+under the section that guards them: medical and psychological care under Medical, legal aid
+under Legal, the rest under Care plan. Notes appear under the section they were written in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from babel import Locale
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether
+
+from app.codes import (
+    CaseStatus,
+    ClosureReason,
+    ConsentPurpose,
+    Exploitation,
+    GuardianStatus,
+    IdentifiedBy,
+    LivingConditions,
+    ReferralStatus,
+    ReferralTo,
+    Relationship,
+    Section,
+    ServiceKind,
+    ServiceStatus,
+    Sex,
+    label,
+    prefecture_label,
+)
+from app.domain.model import Case, Note, Origin, Service
+from app.i18n import N_, _, current_locale, format_date
+from app.pdf import layout
+from app.pdf.layout import PageInfo, kv_table, list_table, para
+
+# Which section guards a service of each kind (others: care plan).
+SERVICE_SECTION: dict[str, str] = {
+    ServiceKind.MEDICAL_CARE: Section.MEDICAL,
+    ServiceKind.PSYCHOLOGICAL_CARE: Section.MEDICAL,
+    ServiceKind.LEGAL_AID: Section.LEGAL,
+}
+
+# Well-known keys of a service's `details`; other keys are printed as they are.
+DETAIL_LABELS: dict[str, str] = {
+    "school": N_("School"),
+    "grade": N_("Grade"),
+    "lawyer": N_("Lawyer"),
+    "stage": N_("Stage"),
+    "hospital": N_("Hospital"),
+    "course": N_("Course"),
+    "employer": N_("Employer"),
+}
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+def _date(value: dt.date | None) -> str:
+    return format_date(value)
+
+
+def _origin(origin: Origin) -> str:
+    if not origin.country:
+        return ""
+    locale = Locale.parse(current_locale())
+    country = locale.territories.get(origin.country, origin.country)
+    if origin.division:
+        return f"{country}, {prefecture_label(origin.division)}"
+    return country
+
+
+def _languages(tags: Iterable[str]) -> str:
+    locale = Locale.parse(current_locale())
+    names = []
+    for tag in tags:
+        try:
+            names.append(Locale.parse(tag.replace("-", "_")).get_display_name(locale) or tag)
+        except (ValueError, TypeError, LookupError):  # babel has no name for it: keep the tag
+            names.append(locale.languages.get(tag, tag))
+    return ", ".join(names)
+
+
+def _section_notes(notes: list[Note], section: str) -> list[Flowable]:
+    mine = sorted((n for n in notes if n.section == section), key=lambda n: n.written_on)
+    if not mine:
+        return []
+    rows = [[_date(n.written_on), n.text] for n in mine]
+    return [layout.subheading(_("Notes")), list_table([_("Date"), _("Note")], rows, [1, 5])]
+
+
+def _details(service: Service) -> str:
+    parts = [
+        f"{_(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k}: {v}"
+        for k, v in service.details.items()
+        if v not in (None, "")
+    ]
+    if service.notes:
+        parts.append(service.notes)
+    return "\n".join(parts)
+
+
+def _services_table(services: list[Service]) -> Flowable:
+    if not services:
+        return layout.none_recorded()
+    rows = [
+        [
+            label(ServiceKind, s.kind),
+            label(ServiceStatus, s.status),
+            _date(s.started_on),
+            _date(s.ended_on),
+            s.provider or "",
+            _details(s),
+        ]
+        for s in sorted(services, key=lambda s: (s.started_on or dt.date.max, s.kind))
+    ]
+    headers = [_("Service"), _("Status"), _("Started"), _("Ended"), _("Provider"), _("Details")]
+    return list_table(headers, rows, [1.4, 1, 1.1, 1.1, 1.4, 2.4])
+
+
+def _overview(case: Case) -> list[Flowable]:
+    rows: list[tuple[str, object]] = [
+        (_("Case number"), case.case_number),
+        (_("Status"), label(CaseStatus, case.status)),
+        (_("Opened on"), _date(case.opened_on)),
+    ]
+    if case.status == CaseStatus.CLOSED or case.closed_on:
+        rows += [
+            (_("Closed on"), _date(case.closed_on)),
+            (_("Reason for closing"), label(ClosureReason, case.closure_reason)),
+        ]
+    return [kv_table(rows)]
+
+
+def _profile(case: Case) -> list[Flowable]:
+    p = case.person
+    rows: list[tuple[str, object]] = [
+        (_("Full name"), p.full_name),
+        (_("Other names"), ", ".join(p.aliases)),
+        (_("Sex"), label(Sex, p.sex)),
+        (_("Date of birth"), _date(p.date_of_birth)),
+    ]
+    if p.date_of_birth is None:
+        age = "" if p.age_at_intake is None else str(p.age_at_intake)
+        rows.append((_("Age at intake"), age))
+    rows += [
+        (_("Identity or passport number"), p.id_number),
+        (_("Phone"), p.phone),
+        (_("Address"), p.address),
+        (_("Origin"), _origin(p.origin)),
+        (_("Languages"), _languages(p.languages)),
+        (_("Disability"), _yes_no(p.disability)),
+    ]
+    out: list[Flowable] = [kv_table(rows)]
+    if case.guardian is not None:
+        guardian = kv_table(
+            [
+                (_("Guardian status"), label(GuardianStatus, case.guardian.status)),
+                (_("Notes on the guardian"), case.guardian.notes),
+            ]
+        )
+        out += [KeepTogether([layout.subheading(_("Guardian")), guardian])]
+    return out
+
+
+def _intake(case: Case) -> list[Flowable]:
+    i = case.intake
+    rows: list[tuple[str, object]] = [
+        (_("Identified on"), _date(i.identified_on)),
+        (_("Prefecture of identification"), prefecture_label(i.prefecture)),
+        (_("Identified by"), label(IdentifiedBy, i.identified_by)),
+        (_("Police case number"), i.police_case_number),
+        (_("Forms of exploitation"), ", ".join(label(Exploitation, e) for e in i.exploitation)),
+        (_("Relationship to the trafficker"), label(Relationship, i.relationship_to_trafficker)),
+        (_("Crossed a border"), _yes_no(i.cross_border)),
+        (_("What happened"), i.narrative),
+    ]
+    return [kv_table(rows)]
+
+
+def _consents(case: Case) -> list[Flowable]:
+    if not case.consents:
+        return [layout.none_recorded()]
+    rows = [
+        [
+            label(ConsentPurpose, c.purpose),
+            _("Given") if c.given else _("Refused"),
+            _date(c.recorded_on),
+            _date(c.withdrawn_on),
+        ]
+        for c in case.consents
+    ]
+    headers = [_("Purpose"), _("Answer"), _("Recorded on"), _("Withdrawn on")]
+    return [list_table(headers, rows, [2.5, 1, 1.2, 1.2])]
+
+
+def _followups(case: Case) -> list[Flowable]:
+    if not case.followups:
+        return [layout.none_recorded()]
+    rows = [
+        [
+            _date(f.due_on),
+            _date(f.done_on),
+            label(LivingConditions, f.living_conditions),
+            f.notes or "",
+        ]
+        for f in sorted(case.followups, key=lambda f: f.due_on)
+    ]
+    headers = [_("Due on"), _("Done on"), _("Living conditions"), _("Notes")]
+    return [list_table(headers, rows, [1.1, 1.1, 1.3, 3.5])]
+
+
+def _referrals(case: Case) -> list[Flowable]:
+    if not case.referrals:
+        return [layout.none_recorded()]
+    rows = [
+        [
+            _date(r.sent_on),
+            label(ReferralTo, r.to),
+            r.organisation or "",
+            label(ReferralStatus, r.status),
+            r.reason or "",
+        ]
+        for r in sorted(case.referrals, key=lambda r: r.sent_on)
+    ]
+    headers = [_("Sent on"), _("To"), _("Organisation"), _("Status"), _("Reason")]
+    return [list_table(headers, rows, [1.1, 1.4, 1.6, 1, 2.5])]
+
+
+def _services_of(case: Case, section: str) -> list[Service]:
+    return [s for s in case.services if SERVICE_SECTION.get(s.kind, Section.CARE_PLAN) == section]
+
+
+def _signature_block() -> Flowable:
+    rows = [[_("Checked by (name and signature)"), " "], [_("Date"), " "]]
+    table = kv_table(rows, label_width=60 * mm, row_heights=[14 * mm, 9 * mm])  # room to sign
+    return KeepTogether([layout.gap(6), table])
+
+
+def render_case_pdf(
+    case: Case,
+    *,
+    unit_name: str,
+    unit_code: str,
+    printed_by: str,
+    printed_at: dt.datetime,
+    sections: set[str],
+) -> bytes:
+    """The case file as PDF bytes, with only the `sections` the reader's role may read."""
+    heading = _("Case file {number}").format(number=case.case_number)
+    story: list[Flowable] = [
+        layout.title(heading),
+        para(f"{unit_name} ({unit_code})", layout.styles().small),
+        layout.gap(2),
+        *_overview(case),
+    ]
+
+    def add(section: str, body: list[Flowable]) -> None:
+        if section in sections:
+            story.extend(layout.section(label(Section, section), *body))
+            story.extend(_section_notes(case.notes, section))
+
+    add(Section.PROFILE, _profile(case))
+    add(Section.INTAKE, _intake(case))
+    add(Section.CONSENT, _consents(case))
+    add(Section.CARE_PLAN, [_services_table(_services_of(case, Section.CARE_PLAN))])
+    add(Section.MEDICAL, [_services_table(_services_of(case, Section.MEDICAL))])
+    add(Section.LEGAL, [_services_table(_services_of(case, Section.LEGAL))])
+    add(Section.FOLLOWUPS, _followups(case))
+    add(Section.REFERRALS, _referrals(case))
+    if Section.NOTES in sections:
+        notes = _section_notes(case.notes, Section.NOTES)[1:]  # the heading says "Notes"
+        story.extend(
+            layout.section(label(Section, Section.NOTES), *(notes or [layout.none_recorded()]))
+        )
+    story.append(_signature_block())
+
+    page = PageInfo(
+        unit=f"{unit_name} · {unit_code}",
+        title=heading,
+        printed_by=printed_by,
+        printed_at=printed_at,
+    )
+    # The document properties name the case number only, never the person.
+    return layout.build_pdf(story, page, pdf_title=heading)
