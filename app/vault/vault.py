@@ -82,8 +82,13 @@ class Vault:
         admin_name: str,
         admin_passphrase: str,
         kdf_params: kdf.KdfParams | None = None,
+        schema_version: int = migrations.LATEST,
     ) -> tuple[OpenVault, str]:
-        """Create a vault; returns it unlocked for the admin, and the recovery code (shown once)."""
+        """Create a vault; returns it unlocked for the admin, and the recovery code (shown once).
+
+        `schema_version` below the latest makes a vault as an older release did, for the
+        tests that prove each released version upgrades.
+        """
         folder = Path(folder)
         if folder.exists() and (is_vault(folder) or not folder.is_dir()):
             raise AftercareError(
@@ -131,7 +136,7 @@ class Vault:
 
             conn = connect(folder / DB_NAME, data_key)
             os.chmod(folder / DB_NAME, 0o600)
-            migrations.migrate(conn)
+            migrations.migrate(conn, target=schema_version)
             signing_key = Ed25519PrivateKey.generate().private_bytes(
                 Encoding.Raw, PrivateFormat.Raw, NoEncryption()
             )
