@@ -123,7 +123,7 @@ def _services_table(services: list[Service]) -> Flowable:
         for s in sorted(services, key=lambda s: (s.started_on or dt.date.max, s.kind))
     ]
     headers = [_("Service"), _("Status"), _("Started"), _("Ended"), _("Provider"), _("Details")]
-    return list_table(headers, rows, [1.4, 1, 1.1, 1.1, 1.4, 2.4])
+    return list_table(headers, rows, [1.3, 0.95, 1.35, 1.35, 1.4, 2.2])
 
 
 def _overview(case: Case) -> list[Flowable]:

@@ -1,0 +1,30 @@
+"""The roll-up report read back: units that reported and did not, intervals, files."""
+
+from __future__ import annotations
+
+from app.pdf.rollup_report import render_rollup_pdf
+from tests.pdf.conftest import make_rollup, pdf_pages_text
+
+
+def test_rollup_lists_units_files_and_intervals(locale_en):
+    data = render_rollup_pdf(
+        make_rollup(), expected_units=["350100-S01", "350200-S01", "350900-S03"]
+    )
+    pages = pdf_pages_text(data)
+    text = "\n".join(pages)
+    assert "Provincial roll-up 2026-Q3" in text
+    assert "350100-S01, 350200-S01" in text
+    assert "did not report (1)" in text
+    assert "350900-S03" in text
+    assert "32–34" in text  # an interval cell
+    assert "Fuzhou" in text and "Xiamen" in text
+    assert "bad.json" in text and "the signature does not match" in text
+    assert "Replaced by a later" in text  # the cell wraps before "summary"
+    assert "Caseload" in text
+    assert all("Confidential" in page for page in pages)
+
+
+def test_without_a_trust_list_no_missing_units_are_claimed(locale_en):
+    text = "\n".join(pdf_pages_text(render_rollup_pdf(make_rollup(), expected_units=None)))
+    assert "did not report" not in text
+    assert "350100-S01" in text
