@@ -1,0 +1,56 @@
+"""Summary periods: a calendar month (`2026-07`), quarter (`2026-Q3`) or year (`2026`).
+
+Nothing else is allowed (summary-v1), so that two summaries of one unit either cover the
+same days or do not overlap at all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from app.errors import AftercareError
+from app.i18n import _
+
+_YEAR = re.compile(r"(\d{4})")
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: dt.date
+    end: dt.date
+
+    def as_dict(self) -> dict[str, str]:
+        """The `period` member of a summary or roll-up document."""
+        return {"label": self.label, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(label: str) -> Period:
+    """The period named by `label`; AftercareError for anything but YYYY, YYYY-MM, YYYY-Qn."""
+    text = label.strip() if isinstance(label, str) else ""
+    if (m := _MONTH.fullmatch(text)) is not None:
+        year, month = int(m[1]), int(m[2])
+        start, end = dt.date(year, month, 1), _month_end(year, month)
+    elif (m := _QUARTER.fullmatch(text)) is not None:
+        year, quarter = int(m[1]), int(m[2])
+        first = 3 * quarter - 2
+        start, end = dt.date(year, first, 1), _month_end(year, first + 2)
+    elif (m := _YEAR.fullmatch(text)) is not None and int(m[1]) >= 1:
+        year = int(m[1])
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    else:
+        raise AftercareError(
+            _(
+                'Period "{label}" is not a month (2026-07), a quarter (2026-Q3) or a year (2026).'
+            ).format(label=label)
+        )
+    return Period(text, start, end)
