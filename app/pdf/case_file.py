@@ -90,11 +90,15 @@ def _languages(tags: Iterable[str]) -> str:
 
 
 def _section_notes(notes: list[Note], section: str) -> list[Flowable]:
-    mine = sorted((n for n in notes if n.section == section), key=lambda n: n.written_on)
+    mine = [n for n in notes if n.section == section]
     if not mine:
         return []
-    rows = [[_date(n.written_on), n.text] for n in mine]
-    return [layout.subheading(_("Notes")), list_table([_("Date"), _("Note")], rows, [1, 5])]
+    return [KeepTogether([layout.subheading(_("Notes")), _notes_table(mine)])]
+
+
+def _notes_table(notes: list[Note]) -> Flowable:
+    rows = [[_date(n.written_on), n.text] for n in sorted(notes, key=lambda n: n.written_on)]
+    return list_table([_("Date"), _("Note")], rows, [1, 5])
 
 
 def _details(service: Service) -> str:
@@ -277,7 +281,8 @@ def render_case_pdf(
     add(Section.FOLLOWUPS, _followups(case))
     add(Section.REFERRALS, _referrals(case))
     if Section.NOTES in sections:
-        notes = _section_notes(case.notes, Section.NOTES)[1:]  # the heading says "Notes"
+        mine = [n for n in case.notes if n.section == Section.NOTES]
+        notes = [_notes_table(mine)] if mine else []
         story.extend(
             layout.section(label(Section, Section.NOTES), *(notes or [layout.none_recorded()]))
         )
