@@ -13,10 +13,11 @@ from collections.abc import Callable
 from app.errors import AftercareError
 from app.i18n import _
 from app.storage.connection import Connection, user_version
-from app.storage.schema import v1
+from app.storage.schema import v1, v2
 
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: v1.upgrade,
+    2: v2.upgrade,
 }
 LATEST = max(STEPS)
 

@@ -1,0 +1,263 @@
+"""Reading and changing one case file: every call the window, the command and tests make.
+
+Each change loads the stored case, applies the change, validates the whole case and refuses
+only the problems the change introduced (so a health worker is not blocked by a problem in
+a section she cannot see), then saves and audits in one transaction.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable
+
+from app import access
+from app.access import Action, Level
+from app.codes import CaseStatus, Section
+from app.domain.model import (
+    Case,
+    Consent,
+    Followup,
+    Guardian,
+    Intake,
+    Note,
+    Person,
+    Referral,
+    Service,
+)
+from app.domain.validation import InvalidCase, Problem, validate_case
+from app.errors import AftercareError
+from app.i18n import _
+from app.services.base import Change, VaultService
+from app.storage import cases_repo
+
+
+def _problem_key(problem: Problem) -> tuple[str, str]:
+    return (problem.path, problem.message)
+
+
+class CaseFiles(VaultService):
+    # --- reading ---------------------------------------------------------------------------
+
+    def open_case(self, case_number: str) -> Case:
+        """The case as the user may read it; recorded in the audit trail as a view."""
+        case_id = self.case_id(case_number)
+        case = cases_repo.load_case(self.conn, case_id)
+        with self.opened.write():
+            self.opened.audit("case_viewed", case_number)
+        return access.redact(case, self.role)
+
+    # --- creating --------------------------------------------------------------------------
+
+    def create_case(self, case: Case) -> Change:
+        self.require(Action.CREATE_CASE, case.case_number)
+        problems = validate_case(case, self.today())
+        if problems:
+            raise InvalidCase(problems)
+        with self.opened.write() as conn:
+            if cases_repo.case_id(conn, case.case_number) is not None:
+                raise AftercareError(
+                    _("A case numbered {number} already exists; choose another number.").format(
+                        number=case.case_number
+                    )
+                )
+            stored = copy.deepcopy(case)
+            case_id = cases_repo.insert_case(conn, stored)
+            self.opened.audit("case_created", case.case_number)
+        return Change(case.case_number, case_id, "created")
+
+    def next_case_number(self, prefix: str, year: int) -> str:
+        """The next free number of the form PREFIX-YEAR-NNNN, for the new-case form."""
+        like = f"{prefix}-{year}-%"
+        rows = self.conn.execute(
+            "SELECT case_number FROM cases WHERE case_number LIKE ?", (like,)
+        ).fetchall()
+        used = [int(n.rsplit("-", 1)[1]) for (n,) in rows if n.rsplit("-", 1)[1].isdigit()]
+        return f"{prefix}-{year}-{(max(used, default=0) + 1):04d}"
+
+    # --- changing --------------------------------------------------------------------------
+
+    def _change(
+        self,
+        case_number: str,
+        sections: set[str],
+        what: str,
+        apply: Callable[[Case], None],
+        detail: dict | None = None,
+    ) -> Change:
+        """Load, check WRITE on every touched section, apply, validate, save, audit."""
+        for section in sorted(sections):
+            self.require_section(section, Level.WRITE, case_number)
+        with self.opened.write() as conn:
+            case_id = self.case_id(case_number)
+            case = cases_repo.load_case(conn, case_id)
+            before = {_problem_key(p) for p in validate_case(case, self.today())}
+            apply(case)
+            new = [p for p in validate_case(case, self.today()) if _problem_key(p) not in before]
+            if new:
+                raise InvalidCase(new)
+            cases_repo.save_case(conn, case)
+            self.opened.audit(
+                f"case_{what}", case_number, {"sections": sorted(sections), **(detail or {})}
+            )
+        section = next(iter(sections)) if len(sections) == 1 else None
+        return Change(case_number, case_id, what, section)
+
+    def update_profile(self, case_number: str, person: Person) -> Change:
+        def apply(case: Case) -> None:
+            case.person = copy.deepcopy(person)
+
+        return self._change(case_number, {Section.PROFILE}, "updated", apply)
+
+    def update_intake(self, case_number: str, intake: Intake) -> Change:
+        def apply(case: Case) -> None:
+            case.intake = copy.deepcopy(intake)
+
+        return self._change(case_number, {Section.INTAKE}, "updated", apply)
+
+    def update_consents(self, case_number: str, consents: list[Consent]) -> Change:
+        def apply(case: Case) -> None:
+            case.consents = copy.deepcopy(consents)
+
+        return self._change(case_number, {Section.CONSENT}, "updated", apply)
+
+    def update_guardian(self, case_number: str, guardian: Guardian | None) -> Change:
+        def apply(case: Case) -> None:
+            case.guardian = copy.deepcopy(guardian)
+
+        return self._change(case_number, {Section.CARE_PLAN}, "updated", apply)
+
+    def _stored_entry(self, case_number: str, attribute: str, entry_id: int):
+        stored = cases_repo.load_case(self.conn, self.case_id(case_number))
+        entry = next((e for e in getattr(stored, attribute) if e.id == entry_id), None)
+        if entry is None:
+            raise AftercareError(
+                _("That entry no longer exists in case {number}.").format(number=case_number)
+            )
+        return entry
+
+    def _save_entry(self, case_number: str, attribute: str, entry, section: str) -> Change:
+        """Add (id None) or replace (same id) one entry of a list."""
+        sections = {section}
+        if entry.id is not None:  # moving an entry out of a section needs write on that one too
+            sections.add(
+                self._section_of(attribute, self._stored_entry(case_number, attribute, entry.id))
+            )
+        fresh = copy.deepcopy(entry)
+
+        def apply(case: Case) -> None:
+            entries = getattr(case, attribute)
+            if fresh.id is None:
+                entries.append(fresh)
+            else:
+                entries[next(i for i, e in enumerate(entries) if e.id == fresh.id)] = fresh
+
+        change = self._change(case_number, sections, "entry_saved", apply)
+        return Change(change.case_number, change.case_id, change.what, section, fresh.id)
+
+    def _delete_entry(self, case_number: str, attribute: str, entry_id: int) -> Change:
+        case_id = self.case_id(case_number)
+        stored = cases_repo.load_case(self.conn, case_id)
+        entry = next((e for e in getattr(stored, attribute) if e.id == entry_id), None)
+        if entry is None:
+            raise AftercareError(
+                _("That entry no longer exists in case {number}.").format(number=case_number)
+            )
+
+        def apply(case: Case) -> int:
+            setattr(case, attribute, [e for e in getattr(case, attribute) if e.id != entry_id])
+            return entry_id
+
+        change = self._change(
+            case_number, {self._section_of(attribute, entry)}, "entry_deleted", apply
+        )
+        return Change(change.case_number, change.case_id, change.what, change.section, entry_id)
+
+    @staticmethod
+    def _section_of(attribute: str, entry) -> str:
+        if attribute == "services":
+            return access.section_of_service(entry.kind)
+        if attribute == "notes":
+            return access.section_of_note(entry.section)
+        return {"followups": Section.FOLLOWUPS, "referrals": Section.REFERRALS}[attribute]
+
+    def save_service(self, case_number: str, service: Service) -> Change:
+        return self._save_entry(
+            case_number, "services", service, {access.section_of_service(service.kind)}
+        )
+
+    def delete_service(self, case_number: str, service_id: int) -> Change:
+        return self._delete_entry(case_number, "services", service_id)
+
+    def save_followup(self, case_number: str, followup: Followup) -> Change:
+        return self._save_entry(case_number, "followups", followup, Section.FOLLOWUPS)
+
+    def delete_followup(self, case_number: str, followup_id: int) -> Change:
+        return self._delete_entry(case_number, "followups", followup_id)
+
+    def save_referral(self, case_number: str, referral: Referral) -> Change:
+        return self._save_entry(case_number, "referrals", referral, Section.REFERRALS)
+
+    def delete_referral(self, case_number: str, referral_id: int) -> Change:
+        return self._delete_entry(case_number, "referrals", referral_id)
+
+    def save_note(self, case_number: str, note: Note) -> Change:
+        return self._save_entry(case_number, "notes", note, access.section_of_note(note.section))
+
+    def delete_note(self, case_number: str, note_id: int) -> Change:
+        return self._delete_entry(case_number, "notes", note_id)
+
+    # --- closing ---------------------------------------------------------------------------
+
+    def close_case(self, case_number: str, closed_on: dt.date, reason: str) -> Change:
+        self.require(Action.CLOSE_CASE, case_number)
+
+        def apply(case: Case) -> None:
+            if case.status == CaseStatus.CLOSED:
+                raise AftercareError(
+                    _("Case {number} is already closed.").format(number=case_number)
+                )
+            case.status, case.closed_on, case.closure_reason = (
+                CaseStatus.CLOSED.value,
+                closed_on,
+                reason,
+            )
+
+        return self._change(case_number, set(), "closed", apply)
+
+    def reopen_case(self, case_number: str, reason: str) -> Change:
+        self.require(Action.CLOSE_CASE, case_number)
+        if not reason.strip():
+            raise AftercareError(_("Say why the case is reopened."))
+
+        def apply(case: Case) -> None:
+            if case.status != CaseStatus.CLOSED:
+                raise AftercareError(_("Case {number} is not closed.").format(number=case_number))
+            case.status, case.closed_on, case.closure_reason = CaseStatus.OPEN.value, None, None
+
+        return self._change(case_number, set(), "reopened", apply, {"reason": reason.strip()})
+
+    def approve_closure(self, case_number: str) -> Change:
+        self.require(Action.APPROVE_CLOSURE, case_number)
+        with self.opened.write() as conn:
+            case_id = self.case_id(case_number)
+            status = conn.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+            if status != CaseStatus.CLOSED:
+                raise AftercareError(
+                    _("Case {number} is not closed, so there is no closure to approve.").format(
+                        number=case_number
+                    )
+                )
+            conn.execute(
+                "UPDATE cases SET closure_approved_by = ?, closure_approved_at = ? WHERE id = ?",
+                (self.opened.user.name, self.today().isoformat(), case_id),
+            )
+            self.opened.audit("case_closure_approved", case_number)
+        return Change(case_number, case_id, "closure_approved")
+
+    def closure_approval(self, case_number: str) -> tuple[str | None, str | None]:
+        row = self.conn.execute(
+            "SELECT closure_approved_by, closure_approved_at FROM cases WHERE case_number = ?",
+            (case_number,),
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)

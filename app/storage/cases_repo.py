@@ -1,0 +1,256 @@
+"""Case files in SQL: write a whole case, read it back, keep the search index in step.
+
+Services load a case, change it, validate the whole of it and hand it back to `save_case`,
+which rewrites the case row and reconciles each list by entry id (update, insert, delete),
+then rebuilds the case's search rows, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from app.access import section_of_note, section_of_service
+from app.codes import Section
+from app.domain.model import Case, Followup, Note, Referral, Service
+from app.storage.codec import (
+    consents_from,
+    consents_json,
+    date_text,
+    dumps,
+    guardian_from,
+    guardian_json,
+    intake_from,
+    intake_json,
+    parse_date,
+    person_from,
+    person_json,
+)
+
+ROWS_PER_CASE = 1_000_000  # search rowids: case_id * ROWS_PER_CASE + n
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _case_columns(case: Case) -> dict:
+    person, intake = case.person, case.intake
+    return {
+        "case_number": case.case_number,
+        "status": case.status,
+        "opened_on": date_text(case.opened_on),
+        "closed_on": date_text(case.closed_on),
+        "closure_reason": case.closure_reason,
+        "person": person_json(person),
+        "intake": intake_json(intake),
+        "consents": consents_json(case.consents),
+        "guardian": guardian_json(case.guardian),
+        "full_name": person.full_name,
+        "sex": person.sex,
+        "date_of_birth": date_text(person.date_of_birth),
+        "age_at_intake": person.age_at_intake,
+        "origin_country": person.origin.country,
+        "origin_division": person.origin.division,
+        "primary_exploitation": intake.exploitation[0] if intake.exploitation else None,
+        "intake_prefecture": intake.prefecture,
+        "guardian_status": case.guardian.status if case.guardian else None,
+    }
+
+
+def case_id(conn, case_number: str) -> int | None:
+    row = conn.execute("SELECT id FROM cases WHERE case_number = ?", (case_number,)).fetchone()
+    return row[0] if row else None
+
+
+def existing_numbers(conn, numbers: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT case_number FROM cases WHERE case_number IN ({marks})", chunk
+            )
+        )
+    return found
+
+
+def insert_case(conn, case: Case) -> int:
+    """Insert a new case with all its lists; sets and returns `case.id`."""
+    columns = _case_columns(case)
+    now = _now()
+    columns["created_at"] = columns["updated_at"] = now
+    names = ",".join(columns)
+    marks = ",".join("?" * len(columns))
+    cursor = conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", list(columns.values()))
+    case.id = cursor.lastrowid
+    _sync_lists(conn, case)
+    reindex(conn, case)
+    return case.id
+
+
+def save_case(conn, case: Case) -> None:
+    """Write back a case read with `load_case` and changed; lists reconciled by entry id."""
+    columns = _case_columns(case)
+    columns["updated_at"] = _now()
+    assignments = ",".join(f"{name} = ?" for name in columns)
+    # A closure approval belongs to one closure: reopening the case clears it.
+    approval = ", ".join(
+        f"{c} = CASE WHEN ? = 'closed' THEN {c} END"
+        for c in ("closure_approved_by", "closure_approved_at")
+    )
+    conn.execute(
+        f"UPDATE cases SET {assignments}, {approval} WHERE id = ?",
+        [*columns.values(), case.status, case.status, case.id],
+    )
+    _sync_lists(conn, case)
+    reindex(conn, case)
+
+
+def load_case(conn, case_id: int) -> Case | None:
+    row = conn.execute(
+        "SELECT id, case_number, status, opened_on, closed_on, closure_reason, person, intake, consents, guardian"
+        " FROM cases WHERE id = ?",
+        (case_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    case = Case(
+        id=row[0],
+        case_number=row[1],
+        status=row[2],
+        opened_on=parse_date(row[3]),
+        closed_on=parse_date(row[4]),
+        closure_reason=row[5],
+        person=person_from(row[6]),
+        intake=intake_from(row[7]),
+        consents=consents_from(row[8]),
+        guardian=guardian_from(row[9]),
+    )
+    case.services = [
+        Service(
+            r[1], r[2], parse_date(r[3]), parse_date(r[4]), r[5], json.loads(r[6]), r[7], id=r[0]
+        )
+        for r in conn.execute(
+            "SELECT id, kind, status, started_on, ended_on, provider, details, notes FROM services"
+            " WHERE case_id = ? ORDER BY position, id",
+            (case_id,),
+        )
+    ]
+    case.followups = [
+        Followup(parse_date(r[1]), parse_date(r[2]), r[3], r[4], id=r[0])
+        for r in conn.execute(
+            "SELECT id, due_on, done_on, living_conditions, notes FROM followups WHERE case_id = ? ORDER BY position, id",
+            (case_id,),
+        )
+    ]
+    case.referrals = [
+        Referral(r[1], parse_date(r[3]), r[4], r[2], r[5], id=r[0])
+        for r in conn.execute(
+            "SELECT id, to_code, organisation, sent_on, status, reason FROM referrals WHERE case_id = ? ORDER BY position, id",
+            (case_id,),
+        )
+    ]
+    case.notes = [
+        Note(parse_date(r[1]), r[2], r[3], id=r[0])
+        for r in conn.execute(
+            "SELECT id, written_on, section, text FROM notes WHERE case_id = ? ORDER BY position, id",
+            (case_id,),
+        )
+    ]
+    return case
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+_LISTS = {
+    "services": (
+        "services",
+        ("kind", "status", "started_on", "ended_on", "provider", "details", "notes"),
+        lambda s: (
+            s.kind,
+            s.status,
+            date_text(s.started_on),
+            date_text(s.ended_on),
+            s.provider,
+            dumps(s.details),
+            s.notes,
+        ),
+    ),
+    "followups": (
+        "followups",
+        ("due_on", "done_on", "living_conditions", "notes"),
+        lambda f: (date_text(f.due_on), date_text(f.done_on), f.living_conditions, f.notes),
+    ),
+    "referrals": (
+        "referrals",
+        ("to_code", "organisation", "sent_on", "status", "reason"),
+        lambda r: (r.to, r.organisation, date_text(r.sent_on), r.status, r.reason),
+    ),
+    "notes": (
+        "notes",
+        ("written_on", "section", "text"),
+        lambda n: (date_text(n.written_on), n.section, n.text),
+    ),
+}
+
+
+def _sync_lists(conn, case: Case) -> None:
+    for attribute, (table, columns, values) in _LISTS.items():
+        entries = getattr(case, attribute)
+        kept = {e.id for e in entries if e.id is not None}
+        existing = {
+            r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE case_id = ?", (case.id,))
+        }
+        for stale in existing - kept:
+            conn.execute(f"DELETE FROM {table} WHERE id = ?", (stale,))
+        for position, entry in enumerate(entries):
+            if entry.id is not None and entry.id in existing:
+                assignments = ",".join(f"{c} = ?" for c in columns)
+                conn.execute(
+                    f"UPDATE {table} SET position = ?, {assignments} WHERE id = ?",
+                    (position, *values(entry), entry.id),
+                )
+            else:
+                names = ",".join(columns)
+                marks = ",".join("?" * len(columns))
+                cursor = conn.execute(
+                    f"INSERT INTO {table} (case_id, position, {names}) VALUES (?, ?, {marks})",
+                    (case.id, position, *values(entry)),
+                )
+                entry.id = cursor.lastrowid
+
+
+# --- search index ----------------------------------------------------------------------------
+
+
+def search_rows(case: Case) -> list[tuple[str, str]]:
+    """(text, scope) pairs for the searchable fields of a case; scope = 'section:field'."""
+    person = case.person
+    rows = [(case.case_number, "header:case_number"), (person.full_name, f"{Section.PROFILE}:name")]
+    rows += [(alias, f"{Section.PROFILE}:alias") for alias in person.aliases]
+    if person.id_number:
+        rows.append((person.id_number, f"{Section.PROFILE}:id_number"))
+    if person.phone:
+        rows.append((person.phone, f"{Section.PROFILE}:phone"))
+    rows += [(n.text, f"{section_of_note(n.section)}:note") for n in case.notes if n.text]
+    rows += [(s.notes, f"{section_of_service(s.kind)}:note") for s in case.services if s.notes]
+    rows += [(f.notes, f"{Section.FOLLOWUPS}:note") for f in case.followups if f.notes]
+    return [(text, scope) for text, scope in rows if text]
+
+
+def reindex(conn, case: Case) -> None:
+    base = case.id * ROWS_PER_CASE
+    conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", (base, base + ROWS_PER_CASE - 1))
+    conn.executemany(
+        "INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)",
+        [(base + n, text, scope) for n, (text, scope) in enumerate(search_rows(case))],
+    )
+
+
+def delete_case(conn, case_id: int) -> None:
+    base = case_id * ROWS_PER_CASE
+    conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", (base, base + ROWS_PER_CASE - 1))
+    conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
