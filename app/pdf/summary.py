@@ -275,7 +275,6 @@ def render_summary_pdf(doc: dict[str, Any]) -> bytes:
     story.append(layout.heading(_("Tables")))
     for table in doc.get("tables", []):
         story += data_table(table)
-    page = PageInfo(
-        unit=f"{unit['code']} · {prefecture_label(unit.get('prefecture'))}", title=heading
-    )
+    where = " · ".join(x for x in (unit["code"], prefecture_label(unit.get("prefecture"))) if x)
+    page = PageInfo(unit=where, title=heading)
     return layout.build_pdf(story, page, pdf_title=heading)
