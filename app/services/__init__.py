@@ -1,0 +1,23 @@
+"""Use-cases over an open vault, shared by the window, the command and the tests.
+
+`Services(opened)` bundles them: `cases` (one case file), `lists` (list, search,
+follow-ups due), `transfer` (cases-v1 import and export).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from app.services.cases import CaseFiles
+from app.services.listing import CaseList
+from app.services.transfer import Transfer
+from app.vault.vault import OpenVault
+
+
+class Services:
+    def __init__(self, opened: OpenVault, *, today: Callable[[], dt.date] = dt.date.today):
+        self.opened = opened
+        self.cases = CaseFiles(opened, today=today)
+        self.lists = CaseList(opened, today=today)
+        self.transfer = Transfer(opened, today=today)

@@ -73,6 +73,7 @@ CREATE TABLE followups (
 );
 CREATE INDEX followups_case ON followups(case_id, position);
 CREATE INDEX followups_due ON followups(due_on) WHERE done_on IS NULL;
+CREATE INDEX followups_open ON followups(case_id, due_on) WHERE done_on IS NULL;
 
 CREATE TABLE referrals (
     id            INTEGER PRIMARY KEY,
