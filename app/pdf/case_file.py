@@ -2,9 +2,11 @@
 
 The caller passes the case already redacted for the reader's role and the set of sections
 that role may read; a section outside that set is left out entirely (not even its heading
-appears), so a printed file never hints at what a reader may not see. Services are filed
-under the section that guards them: medical and psychological care under Medical, legal aid
-under Legal, the rest under Care plan. Notes appear under the section they were written in.
+appears), so a printed file never hints at what a reader may not see. Services, notes and
+the guardian are filed under the section that guards them in `app.access`: medical and
+psychological care and medical notes under Medical, legal aid and legal notes under Legal,
+the guardian and other services under Care plan, all other notes under Notes. The case's
+header (number, status, dates and reason of closing) is shown to every reader.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from babel import Locale
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
+from app.access import section_of_note, section_of_service
 from app.codes import (
     CaseStatus,
     ClosureReason,
@@ -38,13 +41,6 @@ from app.domain.model import Case, Note, Origin, Service
 from app.i18n import N_, _, current_locale, format_date
 from app.pdf import layout
 from app.pdf.layout import PageInfo, kv_table, list_table, para
-
-# Which section guards a service of each kind (others: care plan).
-SERVICE_SECTION: dict[str, str] = {
-    ServiceKind.MEDICAL_CARE: Section.MEDICAL,
-    ServiceKind.PSYCHOLOGICAL_CARE: Section.MEDICAL,
-    ServiceKind.LEGAL_AID: Section.LEGAL,
-}
 
 # Well-known keys of a service's `details`; other keys are printed as they are.
 DETAIL_LABELS: dict[str, str] = {
@@ -89,16 +85,26 @@ def _languages(tags: Iterable[str]) -> str:
     return ", ".join(names)
 
 
-def _section_notes(notes: list[Note], section: str) -> list[Flowable]:
-    mine = [n for n in notes if n.section == section]
-    if not mine:
+def _notes_of(case: Case, section: str) -> list[Note]:
+    return [n for n in case.notes if section_of_note(n.section) == section]
+
+
+def _notes_subsection(notes: list[Note]) -> list[Flowable]:
+    """The notes of a medical or legal section, under their own small heading."""
+    if not notes:
         return []
-    return [KeepTogether([layout.subheading(_("Notes")), _notes_table(mine)])]
-
-
-def _notes_table(notes: list[Note]) -> Flowable:
     rows = [[_date(n.written_on), n.text] for n in sorted(notes, key=lambda n: n.written_on)]
-    return list_table([_("Date"), _("Note")], rows, [1, 5])
+    table = list_table([_("Date"), _("Note")], rows, [1, 5])
+    return [KeepTogether([layout.subheading(_("Notes")), table])]
+
+
+def _notes(case: Case) -> list[Flowable]:
+    """The Notes section: every note not filed under Medical or Legal, with what it is about."""
+    notes = sorted(_notes_of(case, Section.NOTES), key=lambda n: n.written_on)
+    if not notes:
+        return [layout.none_recorded()]
+    rows = [[_date(n.written_on), label(Section, n.section), n.text] for n in notes]
+    return [list_table([_("Date"), _("About"), _("Note")], rows, [1, 1, 4])]
 
 
 def _details(service: Service) -> str:
@@ -163,7 +169,11 @@ def _profile(case: Case) -> list[Flowable]:
         (_("Languages"), _languages(p.languages)),
         (_("Disability"), _yes_no(p.disability)),
     ]
-    out: list[Flowable] = [kv_table(rows)]
+    return [kv_table(rows)]
+
+
+def _care_plan(case: Case) -> list[Flowable]:
+    out = [_services_table(_services_of(case, Section.CARE_PLAN))]
     if case.guardian is not None:
         guardian = kv_table(
             [
@@ -240,7 +250,7 @@ def _referrals(case: Case) -> list[Flowable]:
 
 
 def _services_of(case: Case, section: str) -> list[Service]:
-    return [s for s in case.services if SERVICE_SECTION.get(s.kind, Section.CARE_PLAN) == section]
+    return [s for s in case.services if section_of_service(s.kind) == section]
 
 
 def _signature_block() -> Flowable:
@@ -270,22 +280,17 @@ def render_case_pdf(
     def add(section: str, body: list[Flowable]) -> None:
         if section in sections:
             story.extend(layout.section(label(Section, section), *body))
-            story.extend(_section_notes(case.notes, section))
 
     add(Section.PROFILE, _profile(case))
     add(Section.INTAKE, _intake(case))
     add(Section.CONSENT, _consents(case))
-    add(Section.CARE_PLAN, [_services_table(_services_of(case, Section.CARE_PLAN))])
-    add(Section.MEDICAL, [_services_table(_services_of(case, Section.MEDICAL))])
-    add(Section.LEGAL, [_services_table(_services_of(case, Section.LEGAL))])
+    add(Section.CARE_PLAN, _care_plan(case))
+    for guarded in (Section.MEDICAL, Section.LEGAL):
+        services = _services_table(_services_of(case, guarded))
+        add(guarded, [services, *_notes_subsection(_notes_of(case, guarded))])
     add(Section.FOLLOWUPS, _followups(case))
     add(Section.REFERRALS, _referrals(case))
-    if Section.NOTES in sections:
-        mine = [n for n in case.notes if n.section == Section.NOTES]
-        notes = [_notes_table(mine)] if mine else []
-        story.extend(
-            layout.section(label(Section, Section.NOTES), *(notes or [layout.none_recorded()]))
-        )
+    add(Section.NOTES, _notes(case))
     story.append(_signature_block())
 
     page = PageInfo(

@@ -44,6 +44,7 @@ def test_full_case_file_in_english(locale_en):
     ):
         assert heading in text
     assert MEDICAL_NOTE in text
+    assert PROFILE_NOTE in text
     assert "Forced marriage, Forced labour" in text
     assert "Mar 2, 2026" in text  # dates in the locale's format
     assert cjk_font_embedded(data)
@@ -57,7 +58,9 @@ def test_full_case_file_in_english(locale_en):
 def test_sections_outside_the_role_do_not_appear(locale_en):
     text = "\n".join(pdf_pages_text(_render({Section.PROFILE})))
     assert "张小梅" in text
-    assert PROFILE_NOTE in text  # notes follow the section they were written in
+    assert "FZ-2026-0007" in text  # the case header is for every reader
+    assert PROFILE_NOTE not in text  # notes other than medical and legal are in Notes
+    assert "Tracing guardian" not in text  # the guardian is in the care plan
     assert "Medical" not in text
     assert MEDICAL_NOTE not in text
     assert "Legal" not in text
@@ -79,3 +82,11 @@ def test_document_properties_do_not_name_the_person(locale_en):
     meta = " ".join(str(v) for v in (reader.metadata or {}).values())
     assert "FZ-2026-0007" in meta
     assert "张小梅" not in meta
+
+
+def test_medical_notes_go_with_the_medical_section(locale_en):
+    text = "\n".join(pdf_pages_text(_render({Section.MEDICAL, Section.NOTES})))
+    assert MEDICAL_NOTE in text
+    assert PROFILE_NOTE in text
+    assert "张小梅" not in text
+    assert "Shelter care" not in text  # a care-plan service
