@@ -1,6 +1,9 @@
+import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app import i18n
 from app.domain import Case, Intake, Person, Service
@@ -282,3 +285,26 @@ def test_long_problem_lists_are_shortened_in_the_message_but_kept_whole():
 def test_read_cases_of_a_written_document_are_the_same_and_valid():
     cases = [full_case("FZ-1"), minimal_case("FZ-2")]
     assert read_cases(dump_document(cases), TODAY).cases == cases
+
+
+_texts = st.text(max_size=20)
+_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=_texts,
+    aliases=st.lists(_texts, max_size=3),
+    born=st.none() | _dates,
+    age=st.none() | st.integers(0, 120),
+    phone=st.none() | _texts,
+    details=st.dictionaries(_texts, _texts | st.integers() | st.floats(allow_nan=False, allow_infinity=False), max_size=3),
+    due=_dates,
+    note=st.none() | _texts,
+)  # fmt: skip
+def test_round_trip_of_any_values(name, aliases, born, age, phone, details, due, note):
+    case = full_case()
+    case.person.full_name, case.person.aliases = name, aliases
+    case.person.date_of_birth, case.person.age_at_intake, case.person.phone = born, age, phone
+    case.services[1].details, case.followups[0].due_on, case.followups[0].notes = details, due, note
+    assert parse_document(dump_document([case])).cases == [case]
