@@ -112,6 +112,13 @@ _RECEIVED = (ServiceStatus.ONGOING.value, ServiceStatus.COMPLETED.value)
 _TRAINING = (ServiceKind.VOCATIONAL_TRAINING.value, ServiceKind.LIFE_SKILLS_TRAINING.value)
 _REINTEGRATED = (ClosureReason.REINTEGRATED_FAMILY.value, ClosureReason.INDEPENDENT_LIVING.value)
 _NO_GUARDIAN = (GuardianStatus.NOT_FOUND.value, GuardianStatus.PLACED_IN_CARE.value)
+_PLACED = GuardianStatus.PLACED_IN_CARE.value
+_CARE = ("medical_care", "psychological_care", "legal_aid")
+_SCHOOLING = ServiceKind.SCHOOLING.value
+_EMPLOYMENT = ServiceKind.EMPLOYMENT_SUPPORT.value
+_FEMALE = Sex.FEMALE.value
+_OTHER = "other"
+_UNKNOWN_EXPLOITATION = Exploitation.UNKNOWN.value
 
 
 def age_band(age: int | None) -> str:
@@ -188,92 +195,92 @@ def build_summary_body(cases: Iterable[Case], period: Period) -> dict[str, Any]:
     counts = {table_id: _Counts(rows, cols) for table_id, rows, cols in TABLE_LAYOUT}
     caseload, age_sex = counts["caseload"], counts["age_sex"]
     exploitation, origin = counts["exploitation"], counts["origin"]
-    identified, services = counts["identified_by"], counts["services"]
-    closures, followups = counts["closures"], counts["followups"]
-    ind = {i: [0, 0] for i in INDICATOR_IDS}
+    identified, closures = counts["identified_by"], counts["closures"]
+    followups = counts["followups"]
+    num = dict.fromkeys(INDICATOR_IDS, 0)
+    den = dict.fromkeys(INDICATOR_IDS, 0)
 
+    # One pass; each age is computed only for the dates the case is counted at. Group
+    # members are StrEnums, which index the column dicts like their codes.
     for case in cases:
         person, opened, closed = case.person, case.opened_on, case.closed_on
         sex = person.sex
-
-        def group(on: dt.date, person=person, opened=opened, sex=sex) -> str:
-            return group_of(sex, age_on(person, opened, on)).value
-
-        still_open_at_start = closed is None or closed >= start
-        if opened < start and still_open_at_start:
-            caseload.add("open_at_start", group(start))
+        open_at_start = closed is None or closed >= start
+        if opened < start and open_at_start:
+            caseload.add("open_at_start", group_of(sex, age_on(person, opened, start)))
         if start <= opened <= end:
             age = age_on(person, opened, opened)
-            g = group_of(sex, age).value
+            g = group_of(sex, age)
             caseload.add("opened", g)
             age_sex.add(age_band(age), sex if sex in age_sex.col_index else "unknown")
             kinds = case.intake.exploitation
-            exploitation.add(kinds[0] if kinds else Exploitation.UNKNOWN.value, g)
+            exploitation.add(kinds[0] if kinds else _UNKNOWN_EXPLOITATION, g)
             origin.add(origin_row(person.origin.country, person.origin.division), g)
             identified.add(case.intake.identified_by, g)
         if closed is not None and start <= closed <= end:
-            g = group(closed)
+            g = group_of(sex, age_on(person, opened, closed))
+            reason = case.closure_reason or _OTHER
             caseload.add("closed", g)
-            reason = case.closure_reason or ClosureReason.OTHER.value
             closures.add(reason, g)
-            ind["reintegrated"][1] += 1
-            if reason in _REINTEGRATED:
-                ind["reintegrated"][0] += 1
-        if opened <= end and (closed is None or closed > end):
-            caseload.add("open_at_end", group(end))
-        if opened <= end and still_open_at_start:
-            _count_active(case, start, end, services, ind)
+            den["reintegrated"] += 1
+            num["reintegrated"] += reason in _REINTEGRATED
+        if opened <= end and open_at_start:
+            age_end = age_on(person, opened, end)
+            g_end = group_of(sex, age_end)
+            if closed is None or closed > end:
+                caseload.add("open_at_end", g_end)
+            _count_active(case, age_end, g_end, period, counts["services"], num, den)
         for followup in case.followups:
             due = followup.due_on
             if start <= due <= end:
                 done = followup.done_on
                 if done is not None and done <= due:
                     row = "on_time"
-                    ind["followup_on_time"][0] += 1
+                    num["followup_on_time"] += 1
                 elif done is not None and done <= end:
                     row = "late"
                 else:
                     row = "not_done"
-                followups.add(row, group(due))
-                ind["followup_on_time"][1] += 1
+                followups.add(row, group_of(sex, age_on(person, opened, due)))
+                den["followup_on_time"] += 1
 
     tables = [
         {"id": table_id, "rows": list(rows), "cols": list(cols), "cells": counts[table_id].cells()}
         for table_id, rows, cols in TABLE_LAYOUT
     ]
-    indicators = [{"id": i, "numerator": n, "denominator": d} for i, (n, d) in ind.items()]
+    indicators = [{"id": i, "numerator": num[i], "denominator": den[i]} for i in INDICATOR_IDS]
     return {"tables": tables, "indicators": indicators}
 
 
 def _count_active(
-    case: Case, start: dt.date, end: dt.date, services: _Counts, ind: dict[str, list[int]]
+    case: Case,
+    age: int | None,
+    group: str,
+    period: Period,
+    services: _Counts,
+    num: dict[str, int],
+    den: dict[str, int],
 ) -> None:
     """The services table and the indicators about active cases, ages at the period end."""
-    person = case.person
-    age = age_on(person, case.opened_on, end)
-    g = group_of(person.sex, age).value
-    kinds = _received(case, start, end)
+    kinds = _received(case, period.start, period.end)
     # A case counts once per row, also when several unlisted kinds fall into `other`.
-    for row in {kind if kind in services.row_index else "other" for kind in kinds}:
-        services.add(row, g)
-
-    def count(indicator: str, received: bool) -> None:
-        ind[indicator][1] += 1
-        if received:
-            ind[indicator][0] += 1
-
-    for kind in ("medical_care", "psychological_care", "legal_aid"):
-        count(kind, kind in kinds)
+    for row in {kind if kind in services.row_index else _OTHER for kind in kinds}:
+        services.add(row, group)
+    for kind in _CARE:
+        den[kind] += 1
+        num[kind] += kind in kinds
     if age is None:
         return
     if 6 <= age <= 15:
-        count("school_enrolment", ServiceKind.SCHOOLING.value in kinds)
+        den["school_enrolment"] += 1
+        num["school_enrolment"] += _SCHOOLING in kinds
     if age >= 16:
-        if person.sex == Sex.FEMALE:
-            count("training_women_girls_16plus", not kinds.isdisjoint(_TRAINING))
-        count("employment_support_16plus", ServiceKind.EMPLOYMENT_SUPPORT.value in kinds)
-    if age < 18 and case.guardian is not None and case.guardian.status in _NO_GUARDIAN:
-        count(
-            "children_without_guardian_in_care",
-            case.guardian.status == GuardianStatus.PLACED_IN_CARE.value,
-        )
+        if case.person.sex == _FEMALE:
+            den["training_women_girls_16plus"] += 1
+            num["training_women_girls_16plus"] += not kinds.isdisjoint(_TRAINING)
+        den["employment_support_16plus"] += 1
+        num["employment_support_16plus"] += _EMPLOYMENT in kinds
+    guardian = case.guardian
+    if age < 18 and guardian is not None and guardian.status in _NO_GUARDIAN:
+        den["children_without_guardian_in_care"] += 1
+        num["children_without_guardian_in_care"] += guardian.status == _PLACED
