@@ -86,8 +86,8 @@ def insert_case(conn, case: Case) -> int:
     marks = ",".join("?" * len(columns))
     cursor = conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", list(columns.values()))
     case.id = cursor.lastrowid
-    _sync_lists(conn, case)
-    reindex(conn, case)
+    _sync_lists(conn, case, new=True)
+    reindex(conn, case, new=True)
     return case.id
 
 
@@ -241,9 +241,12 @@ def search_rows(case: Case) -> list[tuple[str, str]]:
     return [(text, scope) for text, scope in rows if text]
 
 
-def reindex(conn, case: Case) -> None:
+def reindex(conn, case: Case, new: bool = False) -> None:
     base = case.id * ROWS_PER_CASE
-    conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", (base, base + ROWS_PER_CASE - 1))
+    if not new:
+        conn.execute(
+            "DELETE FROM search WHERE rowid BETWEEN ? AND ?", (base, base + ROWS_PER_CASE - 1)
+        )
     conn.executemany(
         "INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)",
         [(base + n, text, scope) for n, (text, scope) in enumerate(search_rows(case))],

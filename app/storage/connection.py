@@ -21,6 +21,23 @@ DatabaseErrors = (sqlcipher3.DatabaseError, sqlite3.DatabaseError)
 
 Connection = sqlcipher3.Connection | sqlite3.Connection
 
+# SQLITE_CORRUPT and SQLITE_NOTADB: the file is damaged (or the key is wrong), not a bug.
+_DAMAGE_CODES = (11, 26)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when a driver error means a damaged database file rather than a program bug."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, DatabaseErrors) and code is not None and code & 0xFF in _DAMAGE_CODES
+
+
+def damaged_error(db_path: Path | str, exc: BaseException) -> AftercareError:
+    return AftercareError(
+        _("The database {path} is damaged ({reason}); restore the vault from a backup.").format(
+            path=db_path, reason=str(exc)
+        )
+    )
+
 
 def _key_pragma(key: bytes) -> str:
     if len(key) != 32:
