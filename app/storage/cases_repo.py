@@ -197,30 +197,29 @@ _LISTS = {
 }
 
 
-def _sync_lists(conn, case: Case) -> None:
+def _sync_lists(conn, case: Case, new: bool = False) -> None:
     for attribute, (table, columns, values) in _LISTS.items():
         entries = getattr(case, attribute)
+        names = ",".join(columns)
+        insert = f"INSERT INTO {table} (case_id, position, {names}) VALUES (?, ?, {','.join('?' * len(columns))})"
+        if new:  # nothing stored yet: plain inserts, the fast path of an import
+            for position, entry in enumerate(entries):
+                entry.id = conn.execute(insert, (case.id, position, *values(entry))).lastrowid
+            continue
         kept = {e.id for e in entries if e.id is not None}
         existing = {
             r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE case_id = ?", (case.id,))
         }
         for stale in existing - kept:
             conn.execute(f"DELETE FROM {table} WHERE id = ?", (stale,))
+        update = (
+            f"UPDATE {table} SET position = ?, {','.join(f'{c} = ?' for c in columns)} WHERE id = ?"
+        )
         for position, entry in enumerate(entries):
             if entry.id is not None and entry.id in existing:
-                assignments = ",".join(f"{c} = ?" for c in columns)
-                conn.execute(
-                    f"UPDATE {table} SET position = ?, {assignments} WHERE id = ?",
-                    (position, *values(entry), entry.id),
-                )
+                conn.execute(update, (position, *values(entry), entry.id))
             else:
-                names = ",".join(columns)
-                marks = ",".join("?" * len(columns))
-                cursor = conn.execute(
-                    f"INSERT INTO {table} (case_id, position, {names}) VALUES (?, ?, {marks})",
-                    (case.id, position, *values(entry)),
-                )
-                entry.id = cursor.lastrowid
+                entry.id = conn.execute(insert, (case.id, position, *values(entry))).lastrowid
 
 
 # --- search index ----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
 from typing import Any
 
 from app.domain.model import Consent, Guardian, Intake, Origin, Person
@@ -28,8 +27,26 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_default, separators=(",", ":"))
 
 
-def person_json(person: Person) -> str:
-    return dumps(asdict(person))
+# Hand-written rather than dataclasses.asdict, which is several times slower and is on the
+# path of every save and of bulk imports.
+
+
+def person_json(p: Person) -> str:
+    return dumps(
+        {
+            "full_name": p.full_name,
+            "aliases": p.aliases,
+            "sex": p.sex,
+            "date_of_birth": date_text(p.date_of_birth),
+            "age_at_intake": p.age_at_intake,
+            "id_number": p.id_number,
+            "phone": p.phone,
+            "address": p.address,
+            "origin": {"country": p.origin.country, "division": p.origin.division},
+            "languages": p.languages,
+            "disability": p.disability,
+        }
+    )
 
 
 def person_from(text: str) -> Person:
@@ -39,8 +56,19 @@ def person_from(text: str) -> Person:
     return Person(**d)
 
 
-def intake_json(intake: Intake) -> str:
-    return dumps(asdict(intake))
+def intake_json(i: Intake) -> str:
+    return dumps(
+        {
+            "identified_on": date_text(i.identified_on),
+            "prefecture": i.prefecture,
+            "identified_by": i.identified_by,
+            "police_case_number": i.police_case_number,
+            "exploitation": i.exploitation,
+            "relationship_to_trafficker": i.relationship_to_trafficker,
+            "cross_border": i.cross_border,
+            "narrative": i.narrative,
+        }
+    )
 
 
 def intake_from(text: str) -> Intake:
@@ -50,7 +78,17 @@ def intake_from(text: str) -> Intake:
 
 
 def consents_json(consents: list[Consent]) -> str:
-    return dumps([asdict(c) for c in consents])
+    return dumps(
+        [
+            {
+                "purpose": c.purpose,
+                "given": c.given,
+                "recorded_on": date_text(c.recorded_on),
+                "withdrawn_on": date_text(c.withdrawn_on),
+            }
+            for c in consents
+        ]
+    )
 
 
 def consents_from(text: str) -> list[Consent]:
@@ -66,7 +104,11 @@ def consents_from(text: str) -> list[Consent]:
 
 
 def guardian_json(guardian: Guardian | None) -> str | None:
-    return dumps(asdict(guardian)) if guardian is not None else None
+    return (
+        dumps({"status": guardian.status, "notes": guardian.notes})
+        if guardian is not None
+        else None
+    )
 
 
 def guardian_from(text: str | None) -> Guardian | None:
