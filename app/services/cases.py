@@ -183,7 +183,7 @@ class CaseFiles(VaultService):
 
     def save_service(self, case_number: str, service: Service) -> Change:
         return self._save_entry(
-            case_number, "services", service, {access.section_of_service(service.kind)}
+            case_number, "services", service, access.section_of_service(service.kind)
         )
 
     def delete_service(self, case_number: str, service_id: int) -> Change:
