@@ -16,7 +16,7 @@ from app.errors import AftercareError
 from app.i18n import _, set_locale
 
 # Modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ("app.cli.vault_cmds",)
+COMMAND_MODULES = ("app.cli.vault_cmds", "app.cli.gui_cmd")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -524,6 +524,11 @@ class OpenVault:
             slots.write(self.folder, new_file)
         self._slot_file = new_file
 
+    def reload_key_slots(self) -> None:
+        """Read vault.keys again after another connection changed it (a recovery-code reset
+        made while this vault is open), so later slot changes start from the file as it is."""
+        self._slot_file, _spare = slots.read(self.folder)
+
     def new_recovery_code(self) -> str:
         """Replace the recovery slot: the old printed code stops working."""
         self.require_admin()

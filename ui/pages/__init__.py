@@ -1,0 +1,35 @@
+"""The pages of the main window, in navigation order.
+
+Each entry names a module that defines `PAGE`, a subclass of `ui.pages.base.Page`. To add a
+page, write its module and add one line here. The case pages are slots: their modules are
+being written on the case service; until a module exists, its slot is left out.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ui.pages.base import Page
+
+PAGE_MODULES: tuple[str, ...] = (
+    "ui.pages.case_list_page",  # slot: the case list (page_id "cases")
+    "ui.pages.case_file_page",  # slot: one case file, tabs per section (page_id "case_file")
+    "ui.pages.followups_page",  # slot: follow-ups due (page_id "followups")
+    "ui.pages.users_page",
+    "ui.pages.audit_page",
+    "ui.pages.settings_page",
+)
+
+
+def page_classes() -> list[type[Page]]:
+    """The page classes whose modules exist, in navigation order."""
+    found = []
+    for name in PAGE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a page that exists but imports something missing: a bug
+                raise
+            continue
+        found.append(module.PAGE)
+    return found

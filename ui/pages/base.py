@@ -1,0 +1,77 @@
+"""What every page of the main window is: the contract the shell relies on.
+
+A page is a QWidget built with the AppContext and the Runner, only while a vault is
+unlocked; the shell destroys it on lock, which is what clears its models. It shows itself in
+the navigation if `visible_for(role)` is true, under `title()`.
+
+Hooks the shell calls:
+    retranslate_ui()                  the language changed: set every visible string again
+    refresh()                         the page is shown (first time, or again): load its data
+    on_changed(changes)               a Runner call finished; `changes` names what changed
+    open(argument)                    another page asked to show this one with an argument
+                                      (e.g. the case list opens "case_file" with a case id)
+    unsaved_changes() -> bool         typed text not yet saved
+    save_or_discard_for_lock(auto) -> bool
+                                      called before a lock or quit when unsaved_changes():
+                                      auto=False (Ctrl+L, quit, another case): ask Save /
+                                      Discard / Cancel and return False on Cancel.
+                                      auto=True (inactivity, suspend): nobody is there to
+                                      ask and the lock must happen; the page must not show a
+                                      dialog and must not lose the text: it saves what
+                                      validates and keeps the rest as a draft inside the
+                                      vault (never in a file or in memory past the lock).
+                                      Its return value is ignored then.
+Signals a page may emit:
+    navigate(page_id, argument)       show another page (the shell calls its open(argument))
+    status(text)                      a short message for the status bar
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from app.context import AppContext
+from ui.runner import Runner
+
+
+class Page(QWidget):
+    page_id: ClassVar[str] = ""
+    in_navigation: ClassVar[bool] = True
+
+    navigate = Signal(str, object)
+    status = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.setObjectName(f"page_{self.page_id}")
+
+    @classmethod
+    def title(cls) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def visible_for(cls, role: str) -> bool:
+        return True
+
+    def retranslate_ui(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Load what the page shows; the default page shows nothing that changes."""
+
+    def on_changed(self, changes: Any) -> None:
+        """React to a finished operation; the default is to ignore it."""
+
+    def open(self, argument: Any) -> None:
+        """Show `argument` (a case id, a tab name...); the default ignores it."""
+
+    def unsaved_changes(self) -> bool:
+        return False
+
+    def save_or_discard_for_lock(self, auto: bool) -> bool:
+        return True

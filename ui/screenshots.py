@@ -1,0 +1,90 @@
+"""`aftercare gui --demo --screenshot DIR`: each main page rendered offscreen to a PNG.
+
+One line in SHOTS per picture. A shot names the demo user to sign in as (None: the unlock
+screen), the page id, and an optional argument for the page's `open()` (e.g. a case and a
+tab). Shots of pages that are not registered yet are skipped. The pictures are for the README
+and for looking at the layout; the demo vault holds only invented people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from app import settings as app_settings
+from app.context import AppContext
+from app.vault.vault import Vault
+from ui.language import Language
+from ui.main_window import MainWindow
+from ui.runner import Runner
+
+WINDOW_SIZE = (1280, 800)
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str  # the file name, without .png
+    user: str | None  # the demo user to sign in as; None for the unlock screen
+    page: str | None = None  # a page id from ui.pages
+    argument: Any = None  # handed to the page's open()
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("unlock", None),
+    Shot("cases", "caseworker", "cases"),
+    Shot("followups", "caseworker", "followups"),
+    Shot("settings", "caseworker", "settings"),
+    Shot("users", "admin", "users"),
+    Shot("audit", "admin", "audit"),
+)
+
+
+def _settle(window: MainWindow) -> None:
+    window.runner.wait_for_idle()
+    for _i in range(3):
+        QApplication.processEvents()
+
+
+def take_screenshots(
+    folder: Path,
+    out_dir: Path,
+    passphrases: dict[str, str],
+    language: Language,
+    shots: tuple[Shot, ...] = SHOTS,
+) -> list[Path]:
+    """Render every shot of a registered page to `out_dir`; returns the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ctx = AppContext(folder, settings=app_settings.defaults())
+    window = MainWindow(ctx, runner=Runner(), language=language, save_settings=False)
+    window.guard.disarm()
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    written: list[Path] = []
+
+    def save(name: str) -> None:
+        _settle(window)
+        path = out_dir / f"{name}.png"
+        if not window.grab().save(str(path)):
+            raise OSError(f"cannot write {path}")
+        written.append(path)
+
+    # Sign in once per user, in the order the users first appear.
+    order = {shot.user: i for i, shot in reversed(list(enumerate(shots)))}
+    for user, group in groupby(sorted(shots, key=lambda s: order[s.user]), key=lambda s: s.user):
+        if user is None:
+            window.unlock_page.user_edit.setText("caseworker")
+            for shot in group:
+                save(shot.name)
+            continue
+        ctx.opened = Vault(folder).unlock(user, passphrases[user])
+        window.show_unlocked()
+        for shot in group:
+            if window.show_page(shot.page, shot.argument) is not None:
+                save(shot.name)
+        window.lock(True)
+    window.close()
+    return written
