@@ -1,7 +1,7 @@
 """Use-cases over an open vault, shared by the window, the command and the tests.
 
 `Services(opened)` bundles them: `cases` (one case file), `lists` (list, search,
-follow-ups due), `transfer` (cases-v1 import and export).
+follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-file PDF).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from app.services.cases import CaseFiles
+from app.services.documents import Documents
 from app.services.listing import CaseList
 from app.services.transfer import Transfer
 from app.vault.vault import OpenVault
@@ -21,3 +22,4 @@ class Services:
         self.cases = CaseFiles(opened, today=today)
         self.lists = CaseList(opened, today=today)
         self.transfer = Transfer(opened, today=today)
+        self.documents = Documents(opened, today=today)

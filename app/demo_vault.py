@@ -1,0 +1,60 @@
+"""The demo vault: invented cases and one user per role, for trying the program and for tests.
+
+`aftercare demo` and `aftercare gui --demo` build it the same way. Its users' passphrases are
+printed for whoever runs it; it must never hold real cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from app.demo_data import demo_users, generate_cases
+from app.services import Services
+from app.services.transfer import Progress
+from app.vault.kdf import KdfParams
+from app.vault.vault import Vault
+
+DEMO_UNIT = {
+    "unit_code": "350100-S01",
+    "unit_name": "福州市救助管理站（演示）",
+    "prefecture": "350100",
+}
+
+
+def create_demo_vault(
+    folder: Path,
+    *,
+    cases: int = 300,
+    seed: int = 1,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> list[tuple[str, str, str]]:
+    """Create the demo vault in `folder`; returns its users (name, role, passphrase)."""
+    users = demo_users()
+    admin_name, _role, admin_passphrase = users[0]
+    # The minimum Argon2id parameters (64 MiB, 3 passes) keep a demo with five users quick to
+    # build; the vault is invented data, and its passphrases are printed anyway.
+    minimum = KdfParams()
+    opened, _code = Vault.create(
+        folder,
+        **DEMO_UNIT,
+        admin_name=admin_name,
+        admin_passphrase=admin_passphrase,
+        kdf_params=minimum,
+    )
+    try:
+        for name, role, passphrase in users[1:]:
+            opened.add_user(name, role, passphrase, kdf_params=minimum)
+    finally:
+        opened.lock()
+    caseworker = next(u for u in users if u[1] == "caseworker")
+    opened = Vault(folder).unlock(caseworker[0], caseworker[2])
+    try:
+        today = today or dt.date.today()
+        Services(opened, today=lambda: today).transfer.import_generated(
+            generate_cases(cases, seed, today=today), progress=progress, total=cases
+        )
+    finally:
+        opened.lock()
+    return users
