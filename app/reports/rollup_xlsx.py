@@ -1,0 +1,147 @@
+"""The roll-up as a workbook: one sheet per table (the province, then each prefecture), a
+sheet of indicators by prefecture and a sheet of the files read.
+
+Counts are numbers; a withheld cell is the withheld mark of the PDFs, a range is text
+"low–high" ("low+" where nothing bounds it). Labels are translated in the current locale.
+The workbook is written to a temporary file in the target folder and moved into place, so
+a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app.codes import prefecture_label
+from app.i18n import _, format_number
+from app.pdf.layout import SUPPRESSED
+from app.pdf.summary import col_label, indicator_title, row_label, table_title
+
+_BOLD = Font(bold=True)
+
+
+def _cell(value: Any) -> int | str:
+    if value is None:
+        return SUPPRESSED
+    if isinstance(value, list):
+        low, high = value
+        return (
+            f"{format_number(low)}+"
+            if high is None
+            else f"{format_number(low)}–{format_number(high)}"
+        )
+    return value
+
+
+def _scopes(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    scopes = [(_("Province"), doc["province"])]
+    scopes += [
+        (f"{prefecture_label(code)} ({code})", scope) for code, scope in doc["prefectures"].items()
+    ]
+    return scopes
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
+    name = "".join(c for c in text if c not in "[]:*?/\\")[:31] or "sheet"
+    base, n = name, 2
+    while name in used:
+        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def _write_table_sheet(
+    ws: Worksheet, table_id: str, scopes: list[tuple[str, dict[str, Any]]]
+) -> None:
+    ws.append([table_title(table_id)])
+    ws["A1"].font = _BOLD
+    for title, scope in scopes:
+        table = next(t for t in scope["tables"] if t["id"] == table_id)
+        ws.append([])
+        ws.append([title, _("{count} units").format(count=scope["units"])])
+        ws.cell(ws.max_row, 1).font = _BOLD
+        ws.append(["", *(col_label(table_id, col) for col in table["cols"])])
+        for code, cells in zip(table["rows"], table["cells"], strict=True):
+            ws.append([row_label(table_id, code), *(_cell(c) for c in cells)])
+    ws.column_dimensions["A"].width = 40
+
+
+def _write_indicators(ws: Worksheet, scopes: list[tuple[str, dict[str, Any]]]) -> None:
+    ws.append([_("Area"), _("Units"), _("Indicator"), _("Cases"), _("Out of")])
+    for cell in ws[1]:
+        cell.font = _BOLD
+    for title, scope in scopes:
+        for indicator in scope["indicators"]:
+            ws.append(
+                [
+                    title,
+                    scope["units"],
+                    indicator_title(indicator["id"]),
+                    _cell(indicator["numerator"]),
+                    _cell(indicator["denominator"]),
+                ]
+            )
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["C"].width = 44
+
+
+def _write_files(ws: Worksheet, files: list[dict[str, Any]]) -> None:
+    statuses = {
+        "accepted": _("Accepted"),
+        "replaced": _("Replaced"),
+        "rejected": _("Rejected"),
+        "other_period": _("Another period"),
+    }
+    ws.append([_("File"), _("Status"), _("Unit"), _("Reason")])
+    for cell in ws[1]:
+        cell.font = _BOLD
+    for entry in files:
+        ws.append(
+            [
+                entry["file"],
+                statuses.get(entry["status"], entry["status"]),
+                entry["unit"] or "",
+                entry["reason"] or "",
+            ]
+        )
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["D"].width = 60
+
+
+def write_rollup_xlsx(rollup_doc: dict[str, Any], path: str | Path) -> None:
+    """Write the roll-up workbook to `path`, replacing it atomically."""
+    path = Path(path)
+    scopes = _scopes(rollup_doc)
+    wb = Workbook()
+    used: set[str] = set()
+    first = True
+    for table in rollup_doc["province"]["tables"]:
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = _sheet_name(table_title(table["id"]), used)
+        _write_table_sheet(ws, table["id"], scopes)
+    indicators = wb.create_sheet(_sheet_name(_("Indicators"), used))
+    _write_indicators(indicators, scopes)
+    files = wb.create_sheet(_sheet_name(_("Files"), used))
+    _write_files(files, rollup_doc["files"])
+
+    fd, tmp = tempfile.mkstemp(prefix=".rollup-", suffix=".xlsx.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            wb.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
