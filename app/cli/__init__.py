@@ -16,7 +16,11 @@ from app.errors import AftercareError
 from app.i18n import _, set_locale
 
 # Modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ("app.cli.vault_cmds", "app.cli.gui_cmd")
+COMMAND_MODULES = (
+    "app.cli.vault_cmds",
+    "app.cli.case_cmds",
+    "app.cli.gui_cmd",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         print(_("aftercare: interrupted; nothing more was written."), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: one line, no traceback, no data
+        from app.storage.connection import is_damage
+
+        if is_damage(exc):  # a damaged page read after unlocking: not a bug, say what to do
+            print(
+                _(
+                    "aftercare: the vault database is damaged ({reason}); restore the vault from a backup."
+                ).format(reason=exc),
+                file=sys.stderr,
+            )
+            return 1
         print(
             _("aftercare: internal error ({kind}); please report it.").format(
                 kind=type(exc).__name__

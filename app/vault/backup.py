@@ -75,6 +75,10 @@ def write_backup(folder: Path, conn: Connection, data_key: bytes, out: Path) -> 
         raise AftercareError(
             _("{path} is a folder; give a file name for the backup.").format(path=out)
         )
+    if not out.parent.is_dir():
+        raise AftercareError(
+            _("The folder {path} does not exist; no backup was written.").format(path=out.parent)
+        )
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     version = user_version(conn)
     # The encrypted copy is staged beside the output file, never in a shared temp folder.
@@ -159,6 +163,7 @@ def restore_backup(backup_file: Path, to_folder: Path) -> None:
     created = not to_folder.exists()
     to_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
+        to_folder.chmod(0o700)  # an existing empty folder keeps its mode otherwise
         for name, content in members.items():
             atomic_write_bytes(to_folder / name, content)
         atomic_write_bytes(slots.spare_path(to_folder), members["vault.keys"])

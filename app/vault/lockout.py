@@ -62,10 +62,17 @@ class Lockout:
         self.doc["unaudited"].append({"slot": slot_id, "at": now, "reason": reason})
         self._save()
 
-    def record_success(self, slot_id: str) -> list[dict]:
-        """Clear the run for `slot_id` and hand back every failure the audit trail lacks."""
-        pending = list(self.doc["unaudited"])
+    def record_refused(self, slot_id: str, now: float) -> None:
+        """A try while locked out: not checked, so it does not lengthen the wait, but audited."""
+        self.doc["unaudited"].append({"slot": slot_id, "at": now, "reason": "locked out"})
+        self._save()
+
+    def unaudited(self) -> list[dict]:
+        """Every failure the audit trail lacks, oldest first."""
+        return list(self.doc["unaudited"])
+
+    def record_success(self, slot_id: str) -> None:
+        """Clear the run for `slot_id`; call once `unaudited()` is in the audit trail."""
         self.doc["runs"].pop(slot_id, None)
         self.doc["unaudited"] = []
         self._save()
-        return pending

@@ -27,7 +27,14 @@ from app.codes import Role
 from app.errors import AccessDenied, AftercareError, LockedOut
 from app.i18n import _
 from app.storage import migrations
-from app.storage.connection import Connection, connect, transaction
+from app.storage.connection import (
+    Connection,
+    DatabaseErrors,
+    connect,
+    damaged_error,
+    is_damage,
+    transaction,
+)
 from app.vault import kdf, lockout, passphrase, slots
 
 DB_NAME = "vault.db"
@@ -221,6 +228,7 @@ class Vault:
             )
         wait = state.wait_seconds(slot.slot_id, now)
         if wait > 0:
+            state.record_refused(slot.slot_id, now)
             raise LockedOut(
                 _(
                     "Too many wrong passphrases for “{name}”. Try again in {seconds} seconds."
@@ -235,9 +243,15 @@ class Vault:
                 _("Wrong passphrase for “{name}”.").format(name=user_name)
             ) from None
         conn, slot_file = self._connect(data_key, slot_file, slot, secret)
-        user = self._user_for_slot(conn, slot, user_name)
-        open_vault = OpenVault(self, conn, data_key, user, slot_file)
-        open_vault._finish_unlock(state.record_success(slot.slot_id), slot, from_spare)
+        try:
+            user = self._user_for_slot(conn, slot, user_name)
+            open_vault = OpenVault(self, conn, data_key, user, slot_file)
+            open_vault._finish_unlock(state, slot, from_spare)
+        except BaseException as exc:
+            conn.close()
+            if is_damage(exc):
+                raise damaged_error(self.folder / DB_NAME, exc) from None
+            raise
         return open_vault
 
     def _connect(self, data_key: bytes, slot_file: slots.SlotFile, slot: slots.Slot, secret: str):
@@ -256,11 +270,19 @@ class Vault:
             slots.write(self.folder, next_file)
             pending.unlink()
             slot_file = next_file
-        if migrations.needs_upgrade(conn):
-            from app.vault import backup
+        try:
+            if migrations.needs_upgrade(conn):
+                from app.vault import backup
 
-            backup.backup_before_upgrade(self.folder, conn, data_key)
-            migrations.migrate(conn)
+                backup.backup_before_upgrade(self.folder, conn, data_key)
+                migrations.migrate(conn)
+        except BaseException as exc:
+            conn.close()
+            # A damaged page shows up on the first read of it, which may be long after the
+            # header opened fine: say so, instead of an internal error.
+            if is_damage(exc):
+                raise damaged_error(self.folder / DB_NAME, exc) from None
+            raise
         return conn, slot_file
 
     @staticmethod
@@ -308,10 +330,18 @@ class Vault:
                 )
             passphrase.require_acceptable(new_passphrase, row[1])
             user = User(row[0], row[1], row[2])
-            OpenVault(self, conn, data_key, user, slot_file)._replace_user_slot(
-                user, new_passphrase, action="passphrase_reset_by_recovery"
-            )
-            lockout.Lockout(self.folder).record_success(slot_file.by_user_id(user.id).slot_id)
+            opened = OpenVault(self, conn, data_key, user, slot_file)
+            state = lockout.Lockout(self.folder)
+            failures = state.unaudited()
+            opened._replace_user_slot(user, new_passphrase, action="passphrase_reset_by_recovery")
+            # The failed tries that led to the reset belong in the trail too.
+            with opened.write():
+                opened._audit_failures(failures)
+            state.record_success(opened._slot_file.by_user_id(user.id).slot_id)
+        except DatabaseErrors as exc:
+            if is_damage(exc):
+                raise damaged_error(self.folder / DB_NAME, exc) from None
+            raise
         finally:
             conn.close()
 
@@ -375,17 +405,24 @@ class OpenVault:
         self.conn = None
         self._data_key = b""
 
-    def _finish_unlock(self, failures: list[dict], slot: slots.Slot, from_spare: bool) -> None:
+    def _audit_failures(self, failures: list[dict]) -> None:
         import datetime as dt
 
+        for failure in failures:
+            at = dt.datetime.fromtimestamp(failure["at"], dt.UTC).isoformat(timespec="seconds")
+            self.audit(
+                "unlock_failed",
+                detail={"slot": failure["slot"], "reason": failure["reason"], "at": at},
+            )
+
+    def _finish_unlock(self, state: lockout.Lockout, slot: slots.Slot, from_spare: bool) -> None:
+        # The failures are cleared from vault.state only once they are in the trail, so a
+        # crash in between can repeat an entry but never lose one.
+        failures = state.unaudited()
         with self.write():
-            for failure in failures:
-                at = dt.datetime.fromtimestamp(failure["at"], dt.UTC).isoformat(timespec="seconds")
-                self.audit(
-                    "unlock_failed",
-                    detail={"slot": failure["slot"], "reason": failure["reason"], "at": at},
-                )
+            self._audit_failures(failures)
             self.audit("unlock", detail={"spare_key_file": True} if from_spare else None)
+        state.record_success(slot.slot_id)
         if from_spare:
             slots.write(self.folder, self._slot_file)
 
