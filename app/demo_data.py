@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from app.codes import FUJIAN_PREFECTURES, Role
@@ -214,9 +215,13 @@ _REL_WORDS = {
     "stranger": ("陌生人", "一名自称中介的男子", "一名陌生妇女"),
     "unknown": ("他人",),
 }
-_PLACES_CN = ("河南农村", "安徽农村", "山东某县", "江西山区", "浙江某地", "广东东莞", "福建莆田某村", "江苏某镇")  # fmt: skip
+# Where it happened: brides and adopted children end up in villages, the rest in towns.
+_PLACES_RURAL = ("河南农村", "安徽农村", "山东某县", "江西山区", "福建莆田某村", "江苏某镇")
+_PLACES_URBAN = ("广东东莞", "浙江义乌", "江苏苏州", "福建晋江", "福建厦门", "广东深圳")
 _PLACES_ABROAD = ("缅甸妙瓦底", "柬埔寨西港", "老挝金三角经济特区", "缅甸果敢")
-_PLACES_FUJIAN = ("福建漳州农村", "福建南平某村", "福建宁德某镇", "福建三明山区", "福建龙岩某村")
+_PLACES_FUJIAN_RURAL = ("福建漳州农村", "福建南平某村", "福建宁德某镇", "福建三明山区", "福建龙岩某村")  # fmt: skip
+_PLACES_FUJIAN_URBAN = ("福建泉州", "福建厦门", "福建福州", "福建晋江", "福建石狮")
+_RURAL_EXPLOITATION = ("forced_marriage", "child_sale_adoption")
 _NARRATIVES = {
     "forced_marriage": (
         "被{rel}以介绍工作为名骗至{place}，以{money}万元卖给当地男子为妻，长期被限制人身自由，",
@@ -266,12 +271,12 @@ _CLOSURE_ADULT = _w(
 )  # fmt: skip
 _MEDICAL_NOTES = (
     "入站体检，营养不良，已给予对症治疗。",
-    "妇科检查及传染病筛查，结果已告知本人。",
+    "传染病筛查，结果已告知本人。",
     "外伤复查，伤口愈合良好。",
-    "孕检，定期产检中。",
     "牙科治疗两次。",
     "慢性胃炎，门诊随访。",
 )
+_MEDICAL_NOTES_WOMEN = (*_MEDICAL_NOTES, "妇科检查，结果已告知本人。", "孕检，定期产检中。")
 _PSY_NOTES = (
     "存在明显焦虑和睡眠障碍，每周一次个体咨询。",
     "创伤后应激症状减轻，情绪趋于稳定。",
@@ -301,7 +306,9 @@ _GRADES = {
     6: "一年级", 7: "二年级", 8: "三年级", 9: "四年级", 10: "五年级", 11: "六年级",
     12: "初一", 13: "初二", 14: "初三", 15: "高一",
 }  # fmt: skip
-_SERVICE_NOTES = {
+_SERVICE_NOTES: dict[str, tuple[str | None, ...]] = {
+    "psychological_care": _PSY_NOTES,
+    "legal_aid": _LEGAL_NOTES,
     "shelter_care": ("单人间，适应良好。", "与另一名受助人同住。", None, None),
     "schooling": ("随班就读，成绩中等。", "需要课后辅导。", None),
     "vocational_training": ("学习积极，已考取初级证书。", None),
@@ -436,11 +443,11 @@ def generate_cases(
 def demo_users() -> list[tuple[str, str, str]]:
     """One demo user per role: (login name, role code, passphrase), for the demo vault only."""
     return [
-        ("admin", Role.ADMIN.value, "demo-admin-2026"),
-        ("caseworker", Role.CASEWORKER.value, "demo-caseworker-2026"),
-        ("health", Role.HEALTH.value, "demo-health-2026"),
-        ("legal", Role.LEGAL.value, "demo-legal-2026"),
-        ("supervisor", Role.SUPERVISOR.value, "demo-supervisor-2026"),
+        ("admin", Role.ADMIN.value, "lotus-harbour-2026"),
+        ("caseworker", Role.CASEWORKER.value, "tea-garden-2026"),
+        ("health", Role.HEALTH.value, "jade-river-2026"),
+        ("legal", Role.LEGAL.value, "stone-bridge-2026"),
+        ("supervisor", Role.SUPERVISOR.value, "banyan-tree-2026"),
     ]
 
 
@@ -517,8 +524,9 @@ class _Maker:
             not child and r() < 0.15
         )
         ctx = _Context(
-            opened, end, is_open, child, age, city, prefecture, closure_reason, tracing, guardian
-        )
+            opened, end, is_open, child, age, sex, city, prefecture, closure_reason, tracing,
+            guardian.status if guardian is not None else None,
+        )  # fmt: skip
         return Case(
             case_number=f"{self.prefix}-{opened_date.year}-{seq:05d}",
             status="open" if is_open else "closed",
@@ -532,7 +540,7 @@ class _Maker:
             services=self.services(ctx),
             followups=self.followups(opened, end, is_open, child, closure_reason),
             referrals=self.referrals(ctx) if r() < 0.4 else [],
-            notes=self.notes(opened, end, city) if r() < 0.5 else [],
+            notes=self.notes(opened, end) if r() < 0.5 else [],
         )
 
     # --- person ------------------------------------------------------------------------------
@@ -688,12 +696,13 @@ class _Maker:
         # Chinese victims of scam compounds come back over the border; foreigners cross it.
         abroad = not foreign and primary == "forced_criminality" and r() < 0.7
         cross_border = foreign or abroad
-        if foreign:
-            place = pick(_PLACES_FUJIAN)
-        elif abroad:
+        rural = primary in _RURAL_EXPLOITATION
+        if abroad:
             place = pick(_PLACES_ABROAD)
+        elif foreign:
+            place = pick(_PLACES_FUJIAN_RURAL if rural else _PLACES_FUJIAN_URBAN)
         else:
-            place = pick(_PLACES_CN)
+            place = pick(_PLACES_RURAL if rural else _PLACES_URBAN)
         narrative = None
         if r() < 0.92:
             body = pick(_NARRATIVES[primary]).format(
@@ -741,26 +750,30 @@ class _Maker:
         kind: str,
         start: int,
         length: int,
-        provider: str | None,
+        provider: str,
         details: dict[str, str | int] | None = None,
-        notes: str | None = None,
-    ) -> Service | None:
-        """A service that starts on `start` and would last `length` days, as of the case's end.
+        notes: tuple[str | None, ...] | None = None,
+    ) -> None:
+        """Add a service that starts on `start` and would last `length` days to `ctx.services`.
 
-        It is completed when it ended by then; otherwise ongoing while the case is open, or
-        ended on the day a closed case closed. A start after the end of a closed case means
-        the service never happened (None); for an open case it is planned.
+        As of the case's end it is completed when it ended by then; otherwise ongoing while
+        the case is open, or ended on the day a closed case closed. A start after the end of a
+        closed case means it never happened; for an open case it is planned. A few are
+        declined or cancelled.
         """
         r = self.r
         days = self.days
         base = self.base
         end = ctx.end
         details = details or {}
+        note = self.pick(notes or _SERVICE_NOTES[kind])
         if start > end:
-            if not ctx.is_open:
-                return None
-            started = days[start - base] if start > self.today and r() < 0.6 else None
-            return Service(kind, "planned", started, None, provider, details, notes)
+            if ctx.is_open:
+                started = days[start - base] if start > self.today and r() < 0.6 else None
+                ctx.services.append(
+                    Service(kind, "planned", started, None, provider, details, note)
+                )
+            return
         u = r()
         if u < 0.94:
             stop = start + length
@@ -774,135 +787,89 @@ class _Maker:
             status, ended = "declined", None
         else:
             status, ended = "cancelled", days[min(start + 1 + int(r() * 30), end) - base]
-        return Service(kind, status, days[start - base], ended, provider, details, notes)
+        ctx.services.append(
+            Service(kind, status, days[start - base], ended, provider, details, note)
+        )
 
     def services(self, ctx: _Context) -> list[Service]:
         r = self.r
         pick = self.pick
+        span = self.between
+        add = self.service
         c = ctx.city
         opened = ctx.opened
-        found: list[Service | None] = []
-        add = found.append
+        age = ctx.age
+        woman = ctx.sex == "female" and age >= 15
+
         if ctx.child:
             shelter = f"{c}市未成年人救助保护中心"
         else:
-            shelter = f"{c}市救助管理站" if r() < 0.6 else f"{c}市妇女儿童庇护中心"
-        add(
-            self.service(
-                ctx, "shelter_care", opened, self.between(30, 720), shelter, {},
-                pick(_SERVICE_NOTES["shelter_care"]),
-            )
-        )  # fmt: skip
+            shelter = f"{c}市妇女儿童庇护中心" if woman and r() < 0.4 else f"{c}市救助管理站"
+        add(ctx, "shelter_care", opened, span(30, 720), shelter)
         if r() < 0.9:
             hospital = pick(_BIG_HOSPITALS.get(ctx.prefecture, ()) + _HOSPITALS[ctx.prefecture])
-            add(
-                self.service(
-                    ctx, "medical_care", opened + self.between(0, 14), self.between(7, 120),
-                    hospital, {"hospital": hospital}, pick(_MEDICAL_NOTES),
-                )
-            )  # fmt: skip
+            notes = _MEDICAL_NOTES_WOMEN if woman else _MEDICAL_NOTES
+            start = opened + span(0, 14)
+            add(ctx, "medical_care", start, span(7, 120), hospital, {"hospital": hospital}, notes)
         if r() < 0.8:
             provider = f"{c}市精神卫生中心" if r() < 0.4 else f"{c}市妇联心理咨询中心"
+            start = opened + span(3, 30)
             add(
-                self.service(
-                    ctx, "psychological_care", opened + self.between(3, 30), self.between(60, 400),
-                    provider, {"sessions": self.between(4, 24)}, pick(_PSY_NOTES),
-                )
-            )  # fmt: skip
+                ctx, "psychological_care", start, span(60, 400), provider, {"sessions": span(4, 24)}
+            )
         if r() < 0.6:
-            start = opened + self.between(5, 60)
-            late = ctx.end - start > 240
-            stage = pick(_LEGAL_STAGES_LATE if late else _LEGAL_STAGES_EARLY)
+            start = opened + span(5, 60)
+            stages = _LEGAL_STAGES_LATE if ctx.end - start > 240 else _LEGAL_STAGES_EARLY
             details: dict[str, str | int] = {
-                "lawyer": self.pick(_SURNAMES) + self.pick(_LAWYER_GIVEN),
+                "lawyer": pick(_SURNAMES) + pick(_LAWYER_GIVEN),
                 "firm": f"福建{pick(_LAW_FIRMS)}律师事务所",
-                "stage": stage,
+                "stage": pick(stages),
             }
-            add(
-                self.service(
-                    ctx, "legal_aid", start, self.between(120, 700), f"{c}市法律援助中心",
-                    details, pick(_LEGAL_NOTES),
-                )
-            )  # fmt: skip
-        age = ctx.age
+            add(ctx, "legal_aid", start, span(120, 700), f"{c}市法律援助中心", details)
         if 6 <= age <= 15:
             district = pick(_DISTRICTS[ctx.prefecture])
             if age <= 11:
-                school = (
-                    f"{district}实验小学"
-                    if r() < 0.5
-                    else f"{district}第{self.between(1, 9)}中心小学"
-                )
+                school = f"{district}实验小学" if r() < 0.5 else f"{district}第{span(1, 9)}中心小学"
             else:
-                school = f"{c}市第{self.between(1, 24)}中学" if r() < 0.6 else f"{district}实验中学"
+                school = f"{c}市第{span(1, 24)}中学" if r() < 0.6 else f"{district}实验中学"
+            details = {"school": school, "grade": _GRADES[age]}
+            add(ctx, "schooling", opened + span(14, 90), span(200, 1100), school, details)
+        if age >= 16 and r() < 0.45:
+            provider = f"{c}市技工学校" if r() < 0.5 else f"{c}市妇联巾帼家政培训基地"
+            details = {"course": pick(_COURSES)}
             add(
-                self.service(
-                    ctx, "schooling", opened + self.between(14, 90), self.between(200, 1100),
-                    school, {"school": school, "grade": _GRADES[age]},
-                    pick(_SERVICE_NOTES["schooling"]),
-                )
-            )  # fmt: skip
-        if age >= 16:
-            if r() < 0.45:
-                provider = f"{c}市技工学校" if r() < 0.5 else f"{c}市妇联巾帼家政培训基地"
-                add(
-                    self.service(
-                        ctx, "vocational_training", opened + self.between(30, 150),
-                        self.between(30, 180), provider, {"course": pick(_COURSES)},
-                        pick(_SERVICE_NOTES["vocational_training"]),
-                    )
-                )  # fmt: skip
-            if r() < 0.4:
-                add(
-                    self.service(
-                        ctx, "life_skills_training", opened + self.between(14, 90),
-                        self.between(20, 120), f"{c}市{pick(_SOCIAL_WORK)}社会工作服务中心",
-                        {"sessions": self.between(4, 12)},
-                        pick(_SERVICE_NOTES["life_skills_training"]),
-                    )
-                )  # fmt: skip
-            if age >= 18 and r() < 0.35:
-                details = {
-                    "employer": f"{c}{pick(_FIRM_WORDS)}{pick(_INDUSTRIES)}有限公司",
-                    "position": pick(_POSITIONS),
-                }
-                add(
-                    self.service(
-                        ctx, "employment_support", opened + self.between(90, 300),
-                        self.between(30, 200), f"{c}市公共就业服务中心", details,
-                        pick(_SERVICE_NOTES["employment_support"]),
-                    )
-                )  # fmt: skip
-        if ctx.tracing:
-            add(
-                self.service(
-                    ctx, "family_tracing", opened + self.between(1, 20), self.between(30, 500),
-                    f"{c}市公安局刑侦支队", {"method": pick(_TRACING_METHODS)},
-                    pick(_SERVICE_NOTES["family_tracing"]),
-                )
-            )  # fmt: skip
-        if ctx.closure_reason == "reintegrated_family" or (
-            ctx.is_open and ctx.guardian_status == "with_guardian" and r() < 0.4
-        ):
-            start = (
-                ctx.end - self.between(0, 30) if not ctx.is_open else opened + self.between(60, 400)
+                ctx, "vocational_training", opened + span(30, 150), span(30, 180), provider, details
             )
+        if age >= 16 and r() < 0.4:
+            provider = f"{c}市{pick(_SOCIAL_WORK)}社会工作服务中心"
+            details = {"sessions": span(4, 12)}
             add(
-                self.service(
-                    ctx, "family_reunification", max(opened, start), self.between(1, 30),
-                    f"{c}市救助管理站", {"escort": pick(_ESCORTS)},
-                    pick(_SERVICE_NOTES["family_reunification"]),
-                )
-            )  # fmt: skip
+                ctx, "life_skills_training", opened + span(14, 90), span(20, 120), provider, details
+            )
+        if age >= 18 and r() < 0.35:
+            details = {
+                "employer": f"{c}{pick(_FIRM_WORDS)}{pick(_INDUSTRIES)}有限公司",
+                "position": pick(_POSITIONS),
+            }
+            provider = f"{c}市公共就业服务中心"
+            add(ctx, "employment_support", opened + span(90, 300), span(30, 200), provider, details)
+        if ctx.tracing:
+            provider = f"{c}市公安局刑侦支队"
+            details = {"method": pick(_TRACING_METHODS)}
+            add(ctx, "family_tracing", opened + span(1, 20), span(30, 500), provider, details)
+        if ctx.closure_reason == "reintegrated_family":
+            start = max(opened, ctx.end - span(0, 30))  # just before the case closed
+        elif ctx.is_open and ctx.guardian_status == "with_guardian" and r() < 0.4:
+            start = opened + span(60, 400)
+        else:
+            start = None
+        if start is not None:
+            details = {"escort": pick(_ESCORTS)}
+            add(ctx, "family_reunification", start, span(1, 30), f"{c}市救助管理站", details)
         if r() < 0.2:
-            add(
-                self.service(
-                    ctx, "financial_assistance", opened + self.between(7, 200), 1,
-                    f"{c}市民政局", {"amount": self.between(5, 40) * 100, "type": "临时救助"},
-                    pick(_SERVICE_NOTES["financial_assistance"]),
-                )
-            )  # fmt: skip
-        return [s for s in found if s is not None]
+            details = {"amount": span(5, 40) * 100, "type": "临时救助"}
+            add(ctx, "financial_assistance", opened + span(7, 200), 1, f"{c}市民政局", details)
+        return ctx.services
 
     # --- follow-ups, referrals, notes --------------------------------------------------------
 
@@ -965,7 +932,7 @@ class _Maker:
             found.append(Referral(to, self.days[sent - self.base], status, organisation, reason))
         return found
 
-    def notes(self, opened: int, end: int, city: str) -> list[Note]:
+    def notes(self, opened: int, end: int) -> list[Note]:
         found = []
         for day in sorted(self.between(opened, end) for _i in range(self.between(1, 3))):
             section = self.pick(_NOTE_SECTIONS)
@@ -973,37 +940,22 @@ class _Maker:
         return found
 
 
+@dataclass(slots=True)
 class _Context:
-    """What the parts of one case need to know about the whole of it."""
+    """What the parts of one case need to know about the whole of it (dates are ordinals)."""
 
-    __slots__ = (
-        "age", "child", "city", "closure_reason", "end", "guardian_status", "is_open",
-        "opened", "prefecture", "tracing",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        opened: int,
-        end: int,
-        is_open: bool,
-        child: bool,
-        age: int,
-        city: str,
-        prefecture: str,
-        closure_reason: str | None,
-        tracing: bool,
-        guardian: Guardian | None,
-    ):
-        self.opened = opened
-        self.end = end
-        self.is_open = is_open
-        self.child = child
-        self.age = age
-        self.city = city
-        self.prefecture = prefecture
-        self.closure_reason = closure_reason
-        self.tracing = tracing
-        self.guardian_status = guardian.status if guardian is not None else None
+    opened: int
+    end: int  # the day it closed, or today
+    is_open: bool
+    child: bool
+    age: int
+    sex: str
+    city: str
+    prefecture: str
+    closure_reason: str | None
+    tracing: bool
+    guardian_status: str | None
+    services: list[Service] = field(default_factory=list)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
