@@ -13,11 +13,12 @@ from collections.abc import Callable
 from app.errors import AftercareError
 from app.i18n import _
 from app.storage.connection import Connection, user_version
-from app.storage.schema import v1, v2
+from app.storage.schema import v1, v2, v3
 
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: v1.upgrade,
     2: v2.upgrade,
+    3: v3.upgrade,
 }
 LATEST = max(STEPS)
 
