@@ -74,6 +74,14 @@ def record(
     last = conn.execute("SELECT id, chain FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     entry_id = (last[0] + 1) if last else 1
     previous = bytes(last[1]) if last else GENESIS
+    head_row = conn.execute("SELECT value FROM meta WHERE key = ?", (AUDIT_HEAD,)).fetchone()
+    if head_row is not None:
+        # Chain on from the recorded head, not the last row: a tail deleted behind the
+        # program's back then stays a gap that verify() reports, instead of being hidden by
+        # the next entry.
+        head = json.loads(bytes(head_row[0]))
+        entry_id = max(entry_id, int(head["id"]) + 1)
+        previous = bytes.fromhex(head["chain"])
     at = at or _now()
     detail_json = json.dumps(
         detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")

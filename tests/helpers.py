@@ -10,6 +10,8 @@ use these live in tests/conftest.py.
     run_cli(argv, capsys, env=...)            `aftercare ...` in this process -> CliResult
     run_cli_subprocess(argv, env=...)         `aftercare ...` as a child process, no terminal
     scan_for_sentinels(folder, sentinels)     which files hold which secret, in any encoding
+    data_key(folder, recovery_code)           the data key, from the recovery slot (no Argon2id:
+                                              fast, for checks with a raw connection)
     FakeClock                                 a clock for Vault(clock=...) that moves on demand
     flip_bytes(path, offset)                  damage a file in place
 """
@@ -191,6 +193,18 @@ def flip_bytes(path: Path, offset: int, count: int = 16) -> None:
     for i in range(offset, min(offset + count, len(data))):
         data[i] ^= 0xFF
     Path(path).write_bytes(bytes(data))
+
+
+def data_key(folder: Path, recovery_code: str) -> bytes:
+    """The vault's data key, opened from the recovery slot (HKDF only, so it costs nothing).
+
+    For checks through a raw `app.storage.connection.connect(folder / "vault.db", key)`;
+    tests of the program's own paths unlock with a passphrase instead."""
+    from app.vault import passphrase, slots
+
+    slot_file, _spare = slots.read(Path(folder))
+    digits = passphrase.normalise_recovery_code(recovery_code)
+    return slots.open_slot(slot_file.vault_id, slot_file.recovery(), digits)
 
 
 class FakeClock:
