@@ -76,6 +76,23 @@ class Transfer(VaultService):
         self.require(Action.IMPORT_CASES)
         return self._insert_all(cases, {"source": "demo"}, progress, total)
 
+    def import_built(
+        self, cases: list[Case], detail: dict, *, progress: Progress | None = None
+    ) -> int:
+        """Insert cases another importer built and validated (spreadsheets), all or nothing.
+
+        Refuses case numbers the vault already has; one audit entry holds `detail`.
+        """
+        self.require(Action.IMPORT_CASES)
+        taken = cases_repo.existing_numbers(self.conn, [c.case_number for c in cases])
+        if taken:
+            raise AftercareError(
+                _("{count} case numbers already exist in this vault: {numbers}").format(
+                    count=len(taken), numbers=", ".join(sorted(taken)[:10])
+                )
+            )
+        return self._insert_all(cases, detail, progress)
+
     def _insert_all(
         self, cases: Iterable[Case], detail: dict, progress: Progress | None, total: int = 0
     ) -> int:
