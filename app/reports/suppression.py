@@ -22,10 +22,11 @@ between is reached by some whole-number table. That gives two exact, fast method
   through a cell that is still exposed (a shortest path, costs below) and repeats.
 
 Choices the spec leaves open:
-- Zero cells are never primary. As complements they are used only where no cycle without
-  zeros exists; otherwise the cheapest cycle is the one with the smallest sum of counts, then
-  the fewest cells; ties are broken by the order of the arcs, so the result is deterministic
-  (rule 4).
+- Zero cells are never primary, and never needed as complements: a cell of count >= 1 lies
+  on a cycle through its row, column and grand totals, all >= 1. The cost still ranks a
+  cycle with a zero after every cycle without one; among those the cheapest has the smallest
+  sum of counts, then the fewest cells; ties go by the order of the arcs, so the result is
+  deterministic (rule 4).
 - Cells that hold the same count in two tables (tables.LINKED_CELLS) are withheld in all or
   none of them, and an indicator whose numerator or denominator is a sum of table cells is
   withheld when one of those cells is (rule 3 read across tables).
