@@ -1,7 +1,6 @@
 """`aftercare gui --demo --screenshot DIR`: each main page rendered offscreen to a PNG.
 
-One line in SHOTS per picture. A shot names the demo user to sign in as (None: the unlock
-screen), the page id, and an optional argument for the page's `open()` (e.g. a case and a
+One line in SHOTS per picture. A shot names the role to sign in as (None: the unlock screen), the page id, and an optional argument for the page's `open()` (e.g. a case and a
 tab). Shots of pages that are not registered yet are skipped. The pictures are for the README
 and for looking at the layout; the demo vault holds only invented people.
 """
@@ -28,7 +27,7 @@ WINDOW_SIZE = (1280, 800)
 @dataclass(frozen=True)
 class Shot:
     name: str  # the file name, without .png
-    user: str | None  # the demo user to sign in as; None for the unlock screen
+    role: str | None  # the role to sign in as; None for the unlock screen
     page: str | None = None  # a page id from ui.pages
     argument: Any = None  # handed to the page's open()
 
@@ -52,11 +51,14 @@ def _settle(window: MainWindow) -> None:
 def take_screenshots(
     folder: Path,
     out_dir: Path,
-    passphrases: dict[str, str],
+    accounts: dict[str, tuple[str, str]],
     language: Language,
     shots: tuple[Shot, ...] = SHOTS,
 ) -> list[Path]:
-    """Render every shot of a registered page to `out_dir`; returns the files written."""
+    """Render every shot of a registered page to `out_dir`; returns the files written.
+
+    `accounts` maps a role to the (login name, passphrase) of a user with that role.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = AppContext(folder, settings=app_settings.defaults())
     window = MainWindow(ctx, runner=Runner(), language=language, save_settings=False)
@@ -72,15 +74,15 @@ def take_screenshots(
             raise OSError(f"cannot write {path}")
         written.append(path)
 
-    # Sign in once per user, in the order the users first appear.
-    order = {shot.user: i for i, shot in reversed(list(enumerate(shots)))}
-    for user, group in groupby(sorted(shots, key=lambda s: order[s.user]), key=lambda s: s.user):
-        if user is None:
-            window.unlock_page.user_edit.setText("caseworker")
+    # Sign in once per role, in the order the roles first appear.
+    order = {shot.role: i for i, shot in reversed(list(enumerate(shots)))}
+    for role, group in groupby(sorted(shots, key=lambda s: order[s.role]), key=lambda s: s.role):
+        if role is None:
+            window.unlock_page.user_edit.setText(accounts["caseworker"][0])
             for shot in group:
                 save(shot.name)
             continue
-        ctx.opened = Vault(folder).unlock(user, passphrases[user])
+        ctx.opened = Vault(folder).unlock(*accounts[role])
         window.show_unlocked()
         for shot in group:
             if window.show_page(shot.page, shot.argument) is not None:

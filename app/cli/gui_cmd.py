@@ -34,8 +34,8 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_gui)
 
 
-def ensure_demo_vault(folder: Path) -> dict[str, str]:
-    """Create the demo vault if needed, print its users, and return their passphrases."""
+def ensure_demo_vault(folder: Path) -> dict[str, tuple[str, str]]:
+    """Create the demo vault if needed, print its users; returns role -> (name, passphrase)."""
     from app.demo_data import demo_users
 
     users = demo_users()
@@ -45,7 +45,7 @@ def ensure_demo_vault(folder: Path) -> dict[str, str]:
     print(_("Demo vault: {path}. Its users (invented data only):").format(path=folder))
     for name, role, secret in users:
         print(f"    {name:<12} {role:<11} {secret}")
-    return {name: secret for name, _role, secret in users}
+    return {role: (name, secret) for name, role, secret in users}
 
 
 def _create_demo_vault(folder: Path) -> None:
@@ -104,7 +104,7 @@ def cmd_gui(args) -> int:
         args.demo = True
     if args.demo:
         folder = paths.demo_vault_dir()
-        passphrases = ensure_demo_vault(folder)
+        accounts = ensure_demo_vault(folder)
     else:
         folder = _vault_folder(args, settings)
 
@@ -114,7 +114,7 @@ def cmd_gui(args) -> int:
     if args.screenshot:
         from ui.screenshots import take_screenshots
 
-        for path in take_screenshots(folder, Path(args.screenshot), passphrases, language):
+        for path in take_screenshots(folder, Path(args.screenshot), accounts, language):
             print(path)
         return 0
     return run_window(AppContext(folder, settings=settings), language)
