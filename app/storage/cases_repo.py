@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 
 from app.access import section_of_note, section_of_service
 from app.codes import Section
@@ -109,15 +110,40 @@ def save_case(conn, case: Case) -> None:
     reindex(conn, case)
 
 
-def load_case(conn, case_id: int) -> Case | None:
-    row = conn.execute(
-        "SELECT id, case_number, status, opened_on, closed_on, closure_reason, person, intake, consents, guardian"
-        " FROM cases WHERE id = ?",
-        (case_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    case = Case(
+_CASE_SQL = (
+    "SELECT id, case_number, status, opened_on, closed_on, closure_reason, person, intake,"
+    " consents, guardian FROM cases"
+)
+# (attribute, SELECT whose first column is case_id, row -> entry); rows in list order.
+_LIST_READS = (
+    (
+        "services",
+        "SELECT case_id, id, kind, status, started_on, ended_on, provider, details, notes"
+        " FROM services",
+        lambda r: Service(
+            r[2], r[3], parse_date(r[4]), parse_date(r[5]), r[6], json.loads(r[7]), r[8], id=r[1]
+        ),
+    ),
+    (
+        "followups",
+        "SELECT case_id, id, due_on, done_on, living_conditions, notes FROM followups",
+        lambda r: Followup(parse_date(r[2]), parse_date(r[3]), r[4], r[5], id=r[1]),
+    ),
+    (
+        "referrals",
+        "SELECT case_id, id, to_code, organisation, sent_on, status, reason FROM referrals",
+        lambda r: Referral(r[2], parse_date(r[4]), r[5], r[3], r[6], id=r[1]),
+    ),
+    (
+        "notes",
+        "SELECT case_id, id, written_on, section, text FROM notes",
+        lambda r: Note(parse_date(r[2]), r[3], r[4], id=r[1]),
+    ),
+)
+
+
+def _case_from(row) -> Case:
+    return Case(
         id=row[0],
         case_number=row[1],
         status=row[2],
@@ -129,38 +155,37 @@ def load_case(conn, case_id: int) -> Case | None:
         consents=consents_from(row[8]),
         guardian=guardian_from(row[9]),
     )
-    case.services = [
-        Service(
-            r[1], r[2], parse_date(r[3]), parse_date(r[4]), r[5], json.loads(r[6]), r[7], id=r[0]
-        )
-        for r in conn.execute(
-            "SELECT id, kind, status, started_on, ended_on, provider, details, notes FROM services"
-            " WHERE case_id = ? ORDER BY position, id",
-            (case_id,),
-        )
-    ]
-    case.followups = [
-        Followup(parse_date(r[1]), parse_date(r[2]), r[3], r[4], id=r[0])
-        for r in conn.execute(
-            "SELECT id, due_on, done_on, living_conditions, notes FROM followups WHERE case_id = ? ORDER BY position, id",
-            (case_id,),
-        )
-    ]
-    case.referrals = [
-        Referral(r[1], parse_date(r[3]), r[4], r[2], r[5], id=r[0])
-        for r in conn.execute(
-            "SELECT id, to_code, organisation, sent_on, status, reason FROM referrals WHERE case_id = ? ORDER BY position, id",
-            (case_id,),
-        )
-    ]
-    case.notes = [
-        Note(parse_date(r[1]), r[2], r[3], id=r[0])
-        for r in conn.execute(
-            "SELECT id, written_on, section, text FROM notes WHERE case_id = ? ORDER BY position, id",
-            (case_id,),
-        )
-    ]
+
+
+def load_case(conn, case_id: int) -> Case | None:
+    row = conn.execute(f"{_CASE_SQL} WHERE id = ?", (case_id,)).fetchone()
+    if row is None:
+        return None
+    case = _case_from(row)
+    for attribute, select, entry in _LIST_READS:
+        rows = conn.execute(f"{select} WHERE case_id = ? ORDER BY position, id", (case_id,))
+        setattr(case, attribute, [entry(r) for r in rows])
     return case
+
+
+def iter_cases(conn) -> Iterator[Case]:
+    """Every case, in id order, the same as `load_case` gives each, read in one pass per
+    table (for summaries: five queries in all instead of five per case)."""
+    lists = [
+        (attribute, conn.execute(f"{select} ORDER BY case_id, position, id"), entry)
+        for attribute, select, entry in _LIST_READS
+    ]
+    pending = [next(rows, None) for _attribute, rows, _entry in lists]
+    for row in conn.execute(f"{_CASE_SQL} ORDER BY id"):
+        case = _case_from(row)
+        for n, (attribute, rows, entry) in enumerate(lists):
+            entries, r = [], pending[n]
+            while r is not None and r[0] == case.id:
+                entries.append(entry(r))
+                r = next(rows, None)
+            pending[n] = r
+            setattr(case, attribute, entries)
+        yield case
 
 
 # --- lists -----------------------------------------------------------------------------------
