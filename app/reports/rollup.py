@@ -242,9 +242,14 @@ def _scope(summaries: list[_Summary], k: int) -> dict[str, Any]:
     return {"units": len(summaries), "tables": out_tables, "indicators": out_indicators}
 
 
-def _choose_period(valid: list[_Summary]) -> Period:
+def _choose_period(valid: list[_Summary], reports: list[dict[str, Any]]) -> Period:
     if not valid:
-        raise AftercareError(_("No file is a valid summary, so there is no period to roll up."))
+        reasons = "; ".join(f"{r['file']}: {r['reason']}" for r in reports)
+        raise AftercareError(
+            _("No file is a valid summary, so the period is unknown ({reasons}).").format(
+                reasons=reasons
+            )
+        )
     labels = [summary.doc["period"]["label"] for summary in valid]
     counts = Counter(labels)
     most = max(counts.values())
@@ -273,7 +278,7 @@ def rollup(
         report["unit"] = summary.unit
         valid.append(summary)
 
-    target = period if period is not None else _choose_period(valid)
+    target = period if period is not None else _choose_period(valid, reports)
     latest: dict[str, _Summary] = {}
     for summary in valid:
         label = summary.doc["period"]["label"]
