@@ -1,7 +1,8 @@
 """Use-cases over an open vault, shared by the window, the command and the tests.
 
 `Services(opened)` bundles them: `cases` (one case file), `lists` (list, search,
-follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-file PDF).
+follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-file PDF),
+`referrals` (contacts, and referral packages to and from other vaults).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from app.services.cases import CaseFiles
 from app.services.documents import Documents
 from app.services.listing import CaseList
+from app.services.referrals import Referrals
 from app.services.transfer import Transfer
 from app.vault.vault import OpenVault
 
@@ -23,3 +25,4 @@ class Services:
         self.lists = CaseList(opened, today=today)
         self.transfer = Transfer(opened, today=today)
         self.documents = Documents(opened, today=today)
+        self.referrals = Referrals(opened, today=today)
