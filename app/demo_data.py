@@ -285,6 +285,7 @@ _PSY_NOTES = (
     "对陌生男性仍有恐惧，继续咨询。",
 )
 _LEGAL_STAGES_EARLY = ("立案侦查", "审查起诉")
+_LEGAL_STAGES_DONE = ("判决生效", "调解结案", "撤诉结案")
 _LEGAL_STAGES_LATE = ("一审", "二审", "执行", "民事赔偿诉讼")
 _LEGAL_NOTES = (
     "已协助制作询问笔录。",
@@ -826,6 +827,8 @@ class _Maker:
                 "stage": pick(stages),
             }
             add(ctx, "legal_aid", start, span(120, 700), f"{c}市法律援助中心", details)
+            if ctx.services[-1].kind == "legal_aid" and ctx.services[-1].status == "completed":
+                details["stage"] = pick(_LEGAL_STAGES_DONE)
         if 6 <= age <= 15:
             district = pick(_DISTRICTS[ctx.prefecture])
             if age <= 11:
