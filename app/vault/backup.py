@@ -25,7 +25,7 @@ from pathlib import Path
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes, fsync_dir
 from app.i18n import _
-from app.storage.connection import Connection, connect, user_version
+from app.storage.connection import Connection, DatabaseErrors, connect, user_version
 from app.vault import slots
 
 FORMAT = "aftercare.backup"
@@ -84,7 +84,15 @@ def write_backup(folder: Path, conn: Connection, data_key: bytes, out: Path) -> 
     # The encrypted copy is staged beside the output file, never in a shared temp folder.
     with tempfile.TemporaryDirectory(prefix=".aftercare-backup-", dir=out.parent) as staging:
         db_copy = Path(staging) / "vault.db"
-        _export_database(conn, data_key, db_copy)
+        try:
+            _export_database(conn, data_key, db_copy)
+        except DatabaseErrors as exc:
+            # sqlcipher_export reports a damaged page (and a full disk) as a plain SQL error.
+            raise AftercareError(
+                _("The vault could not be copied ({reason}); no backup was written.").format(
+                    reason=exc
+                )
+            ) from None
         _check_database(db_copy, data_key, version)
         payload = {
             "vault.db": db_copy.read_bytes(),
