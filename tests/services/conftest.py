@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from app.codes import Section, ServiceKind
 from app.demo_data import generate_cases
 from app.domain import Case, Consent, Followup, Guardian, Intake, Note, Origin, Person, Service
 from app.interchange.cases_v1 import dump_document
@@ -34,9 +35,26 @@ ROLE_USER = {role: name for name, (role, _secret) in helpers.TEAM.items()}
 FULL = "FZ-2026-0007"  # tests.case_examples.full_case: closed, every section filled in
 MINIMAL = "FZ-2026-0100"  # tests.case_examples.minimal_case: open, only what is required
 PLANTED = "SR-2026-0001"  # planted_case(): open, words for search, follow-ups around today
-TWIN = "SR-2026-0002"  # holds PLANTED's identity number inside a note (ranking)
+TWIN = "SR-2026-0002"  # a note holds PLANTED's number and identity number (ranking)
 
 PLANTED_ID_NUMBER = "530102199204150028"
+
+# From the spec and the table's docstring: medical and psychological care are medical,
+# legal aid is legal, every other service is the care plan; notes of the medical and legal
+# sections are theirs, all other notes belong to `notes`.
+MEDICAL_KINDS = ("medical_care", "psychological_care")
+SERVICE_SECTION = {
+    kind.value: Section.MEDICAL
+    if kind in MEDICAL_KINDS
+    else Section.LEGAL
+    if kind == "legal_aid"
+    else Section.CARE_PLAN
+    for kind in ServiceKind
+}
+NOTE_OWNER = {
+    s.value: Section.MEDICAL if s == "medical" else Section.LEGAL if s == "legal" else Section.NOTES
+    for s in Section
+}
 
 
 def planted_case() -> Case:
@@ -87,7 +105,9 @@ def planted_case() -> Case:
 def twin_case() -> Case:
     case = minimal_case(TWIN)
     case.person.full_name = "Trần Thị Mai"
-    case.notes = [Note(dt.date(2026, 6, 2), "notes", f"曾借用身份证 {PLANTED_ID_NUMBER} 办卡")]
+    case.notes = [
+        Note(dt.date(2026, 6, 2), "notes", f"曾借用身份证 {PLANTED_ID_NUMBER} 办卡，见 {PLANTED}")
+    ]
     return case
 
 

@@ -17,33 +17,16 @@ import pytest
 
 from app import audit
 from app.access import ACTIONS, MASK, PROFILE_BASIC_FIELDS, SECTION_LEVELS, Action, Level
-from app.codes import Role, Section, ServiceKind
+from app.codes import Role, Section
 from app.domain import Case, Consent, Followup, Guardian, Intake, Note, Person, Referral, Service
 from app.errors import AccessDenied
 from app.interchange.cases_v1 import dump_document
 from app.services import Services
 from app.storage import cases_repo
 from tests.case_examples import TODAY, minimal_case
-from tests.services.conftest import FULL, MINIMAL, Team
+from tests.services.conftest import FULL, MINIMAL, NOTE_OWNER, SERVICE_SECTION, Team
 
 ROLES = [r.value for r in Role]
-
-# From the spec and the table's docstring: medical and psychological care are medical,
-# legal aid is legal, every other service is the care plan; notes of the medical and legal
-# sections are theirs, all other notes belong to `notes`.
-MEDICAL_KINDS = ("medical_care", "psychological_care")
-SERVICE_SECTION = {
-    kind.value: Section.MEDICAL
-    if kind in MEDICAL_KINDS
-    else Section.LEGAL
-    if kind == "legal_aid"
-    else Section.CARE_PLAN
-    for kind in ServiceKind
-}
-NOTE_OWNER = {
-    s.value: Section.MEDICAL if s == "medical" else Section.LEGAL if s == "legal" else Section.NOTES
-    for s in Section
-}
 
 
 def level(role: str, section: str) -> Level:
