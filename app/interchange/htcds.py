@@ -8,8 +8,8 @@ the field names (cas_CaseOwner, prs_FirstName, ...; hidden), row 2 the labels pe
 and column A numbers the rows. In the published files row 1 and row 2 disagree on the
 mailing address columns (N-R) and row 1 has no name for AJ; people fill in by the labels, so
 the labels decide and the field names are used only where a label is missing. Chinese labels
-are accepted too. The export adds three columns after the template's (case number, date
-opened, date closed), which the importer also recognises.
+are accepted too. The export adds four columns after the template's (case number, date
+opened, date closed, guardian status), which the importer also recognises.
 
 Where each field goes, and what is not carried: docs/htcds-mapping.md.
 """
@@ -28,6 +28,7 @@ from app.codes import (
     CaseStatus,
     ClosureReason,
     Exploitation,
+    GuardianStatus,
     IdentifiedBy,
     ReferralTo,
     Sex,
@@ -65,7 +66,7 @@ class Column:
     target: str  # a key of mapping.TARGETS
 
 
-# In the order of the template's columns B..AM, then Aftercare's own three.
+# In the order of the template's columns B..AM, then Aftercare's own four.
 COLUMNS: tuple[Column, ...] = (
     Column("cas_CaseOwner", "Case Owner", ("个案负责人", "负责人", "案件负责人"), NOTE),
     Column("prs_Salutation", "Salutation", ("称谓",), NOTE),
@@ -114,6 +115,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("aft_CaseNumber", "Case Number", ("案件编号", "个案编号"), "case_number"),
     Column("aft_OpenedOn", "Date Opened", ("立案日期", "开案日期"), "opened_on"),
     Column("aft_ClosedOn", "Date Closed", ("结案日期",), "closed_on"),
+    Column("aft_GuardianStatus", "Guardian Status", ("监护情况",), "guardian.status"),
 )  # fmt: skip
 EXTRA_COLUMNS = tuple(c for c in COLUMNS if c.name.startswith("aft_"))
 
@@ -312,7 +314,7 @@ def country_label(code: str) -> str:
 
 
 def case_row(case: Case) -> dict[str, Any]:
-    """The template's cells for one case, by HTCDS field name (and Aftercare's three)."""
+    """The template's cells for one case, by HTCDS field name (and Aftercare's four)."""
     given, family = split_name(case.person.full_name)
     referral = case.referrals[0] if case.referrals else None
     row: dict[str, Any] = {
@@ -341,6 +343,9 @@ def case_row(case: Case) -> dict[str, Any]:
         "aft_CaseNumber": case.case_number,
         "aft_OpenedOn": case.opened_on,
         "aft_ClosedOn": case.closed_on,
+        "aft_GuardianStatus": LABELS[GuardianStatus].get(case.guardian.status)
+        if case.guardian
+        else None,
     }
     if referral is not None:
         kind = LABELS[ReferralTo][referral.to]

@@ -678,9 +678,7 @@ class _Row:
             for key in ("person.given_name", "person.family_name"):
                 if key in self.values:
                     self.result.origin.setdefault("person.full_name", self.values[key][0][0])
-        p.full_name = full or ""
-        if not p.full_name:
-            self.problem(None, _("the name is missing"), "missing")
+        p.full_name = full or ""  # a missing name is reported by validation, at its column
         p.aliases = self.read("person.aliases") or []
         p.sex = self.read("person.sex") or "unknown"
         p.date_of_birth = self.read("person.date_of_birth")

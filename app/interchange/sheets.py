@@ -297,7 +297,9 @@ def parse_date(value: Any, order: str = "ymd") -> dt.date | None:
             number = float(text)
             if _SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1]:
                 return excel_serial_date(number)
-    except ValueError:
+    except BadDate:
+        raise
+    except ValueError:  # dt.date refused the day or month
         raise BadDate(_('"{value}" is not a real date').format(value=text)) from None
     raise BadDate(_('"{value}" is not a date').format(value=text))
 

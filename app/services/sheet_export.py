@@ -3,13 +3,14 @@
 Only cases whose person gave the `data_sharing` consent, and has not withdrawn it, are
 written; the others are left out and counted. What is written is what the signed-in role may
 read (`access.redact`). The workbook is a filled copy of the template shipped in
-resources/htcds (CC BY 4.0), with Aftercare's case number, opening and closing dates in three
-columns after the template's, so that importing the file again gives the same cases back
-(docs/htcds-mapping.md lists what the template cannot hold).
+resources/htcds (CC BY 4.0), with Aftercare's case number, opening and closing dates and
+guardian status in four columns after the template's, so that importing the file again gives
+the same cases back (docs/htcds-mapping.md lists what the template cannot hold).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import warnings
@@ -111,7 +112,7 @@ def fill_template(cases: list[Case]) -> bytes:
     sheet = book[htcds.CASE_SHEET]
     positions = _positions(sheet)
     last = max(positions.values(), default=0)
-    label_font = sheet.cell(row=2, column=2).font.copy()
+    label_font = copy.copy(sheet.cell(row=2, column=2).font)
     for offset, column in enumerate(htcds.EXTRA_COLUMNS, start=1):
         index = last + offset
         sheet.cell(row=1, column=index + 1, value=column.name)
