@@ -93,6 +93,18 @@ def check_case(case: Case, today: dt.date) -> None:
         raise InvalidCase(problems)
 
 
+_CODES: dict[type[StrEnum], frozenset[str]] = {}
+
+
+def _codes_of(codes: type[StrEnum]) -> frozenset[str]:
+    # Built once per code list: iterating an enum is slow, and this runs for every code
+    # of every case of an import.
+    found = _CODES.get(codes)
+    if found is None:
+        found = _CODES[codes] = frozenset(member.value for member in codes)
+    return found
+
+
 def _is_date(value: object) -> bool:
     # datetime is a subclass of date but cannot be compared with one.
     return type(value) is dt.date
@@ -142,12 +154,11 @@ class _Checker:
         if not isinstance(value, str):
             self.add(path, _("must be text"))
             return None
-        allowed = [member.value for member in codes]
-        if value not in allowed:
+        if value not in _codes_of(codes):
             self.add(
                 path,
                 _('is "{code}", which is not one of: {allowed}').format(
-                    code=value, allowed=", ".join(allowed)
+                    code=value, allowed=", ".join(member.value for member in codes)
                 ),
             )
             return None
