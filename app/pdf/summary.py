@@ -126,17 +126,20 @@ def format_cell(cell: Cell) -> str:
         return SUPPRESSED
     if isinstance(cell, list):
         low, high = cell
+        if high is None:  # a roll-up knows only a lower bound: "at least low"
+            return f"{format_number(low)}+"
         if low == high:
             return format_number(low)
         return f"{format_number(low)}–{format_number(high)}"
     return format_number(cell)
 
 
-def _bounds(cell: Cell) -> tuple[int, int] | None:
+def _bounds(cell: Cell) -> tuple[int, float] | None:
+    """(low, high) of a count; high is infinite where a roll-up knows only a lower bound."""
     if cell is None:
         return None
     if isinstance(cell, list):
-        return cell[0], cell[1]
+        return cell[0], float("inf") if cell[1] is None else cell[1]
     return cell, cell
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from app.services.cases import CaseFiles
 from app.services.documents import Documents
 from app.services.listing import CaseList
+from app.services.reports import Reports
 from app.services.referrals import Referrals
 from app.services.transfer import Transfer
 from app.vault.vault import OpenVault
@@ -25,4 +26,5 @@ class Services:
         self.lists = CaseList(opened, today=today)
         self.transfer = Transfer(opened, today=today)
         self.documents = Documents(opened, today=today)
+        self.reports = Reports(opened, today=today)
         self.referrals = Referrals(opened, today=today)

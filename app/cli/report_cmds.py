@@ -1,0 +1,126 @@
+"""Subcommands for the provincial monitoring loop: summary, unit-key, rollup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.cli import common
+from app.errors import AftercareError
+from app.fileio import atomic_write_bytes
+from app.i18n import _
+from app.reports.periods import parse_period
+from app.reports.rollup_outputs import run_rollup
+from app.services import Services
+
+
+def _threshold(text: str) -> int:
+    try:
+        k = int(text)
+    except ValueError:
+        raise AftercareError(
+            _("--suppress needs a whole number of at least 3, not “{value}”.").format(value=text)
+        ) from None
+    if k < 3:
+        raise AftercareError(
+            _("--suppress needs a threshold of at least 3, not {value}.").format(value=k)
+        )
+    return k
+
+
+def register(sub) -> None:
+    p = sub.add_parser("summary", help=_("write the signed, de-identified summary of a period"))
+    p.add_argument("vault")
+    p.add_argument("--period", required=True, help=_("2026-07, 2026-Q3 or 2026"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--pdf")
+    p.add_argument("--suppress", metavar="K", help=_("suppress counts below K (K >= 3)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_summary)
+
+    p = sub.add_parser(
+        "unit-key", help=_("the unit's public key, for registering with the PJC Office")
+    )
+    p.add_argument("vault")
+    p.add_argument("--out")
+    p.set_defaults(run=cmd_unit_key)
+
+    p = sub.add_parser("rollup", help=_("verify and roll up summaries (PJC Office)"))
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out-dir", required=True)
+    p.add_argument("--trust", help=_("the registered unit keys"))
+    p.add_argument(
+        "--suppress", metavar="K", default="5", help=_("the roll-up's own threshold (default 5)")
+    )
+    p.add_argument(
+        "--period", help=_("the period to roll up (default: the one most files are for)")
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_rollup)
+
+
+def cmd_summary(args) -> int:
+    threshold = _threshold(args.suppress) if args.suppress is not None else None
+    parse_period(args.period)  # a wrong period is a usage mistake: say so before unlocking
+    opened = common.unlock(args.vault)
+    try:
+        reports = Services(opened).reports
+        doc = reports.build_summary(args.period, threshold)
+        digest = reports.write_summary(doc, Path(args.out), Path(args.pdf) if args.pdf else None)
+    finally:
+        opened.lock()
+    common.emit(
+        args,
+        {
+            "file": args.out,
+            "pdf": args.pdf,
+            "sha256": digest,
+            "period": doc["period"],
+            "protection": doc["protection"],
+        },
+        _("Summary {period} written to {file} (SHA-256 {digest}).").format(
+            period=args.period, file=args.out, digest=digest
+        ),
+    )
+    return 0
+
+
+def cmd_unit_key(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        record = Services(opened).reports.unit_key()
+    finally:
+        opened.lock()
+    text = json.dumps(record, indent=1, sort_keys=True) + "\n"
+    if args.out:
+        atomic_write_bytes(args.out, text.encode(), mode=0o644)
+        print(
+            _("Unit key of {unit} written to {file}; send it to the PJC Office.").format(
+                unit=record["unit"], file=args.out
+            )
+        )
+    else:
+        print(text, end="")
+    return 0
+
+
+def cmd_rollup(args) -> int:
+    threshold = _threshold(args.suppress)
+    period = parse_period(args.period) if args.period else None
+    doc = run_rollup(
+        [Path(f) for f in args.files],
+        Path(args.out_dir),
+        trust_file=Path(args.trust) if args.trust else None,
+        threshold=threshold,
+        period=period,
+    )
+    lines = [
+        _("Roll-up of {period} written to {folder}: rollup.json, rollup.xlsx, report.pdf.").format(
+            period=doc["period"]["label"], folder=args.out_dir
+        )
+    ]
+    for entry in doc["files"]:
+        reason = f" ({entry['reason']})" if entry["reason"] else ""
+        lines.append(f"  {entry['status']:<12} {entry['file']} {entry['unit'] or ''}{reason}")
+    common.emit(args, {"period": doc["period"], "files": doc["files"]}, "\n".join(lines))
+    return 0
