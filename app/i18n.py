@@ -115,6 +115,4 @@ def format_percent(value: float, digits: int = 1) -> str:
     return babel_numbers.format_percent(value, format=pattern, locale=_babel_locale())
 
 
-
-
 set_locale(DEFAULT_LOCALE)

@@ -19,6 +19,7 @@ from app.i18n import _, set_locale
 COMMAND_MODULES = (
     "app.cli.vault_cmds",
     "app.cli.case_cmds",
+    "app.cli.report_cmds",
     "app.cli.sheet_cmds",
     "app.cli.referral_cmds",
     "app.cli.gui_cmd",
