@@ -258,3 +258,120 @@ def test_lock_drops_the_key_and_the_connection(opened_vault):
     assert not opened_vault.is_open
     assert opened_vault.data_key_for_backup() == b""
     opened_vault.lock()  # twice is harmless
+
+
+# --- the recovery code and passphrase rules -------------------------------------------------
+
+NEW = "granite harbour violet 5"
+
+
+def _full_width(code: str) -> str:
+    """The code as typed with a Chinese input method: full-width digits, ideographic spaces."""
+    return "\u3000".join("".join(chr(ord(d) + 0xFEE0) for d in group) for group in code.split("-"))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: code.replace("-", " "),
+        lambda code: f"  {code.replace('-', '')}  ",
+        _full_width,
+    ],
+    ids=["spaces", "no separators", "full-width"],
+)
+def test_the_recovery_code_resets_a_passphrase(make_vault, typed):
+    folder, code = make_vault()
+    Vault(folder).reset_passphrase_with_recovery(typed(code), ADMIN, NEW)
+    with pytest.raises(AftercareError, match="Wrong passphrase"):
+        Vault(folder).unlock(ADMIN, ADMIN_PASSPHRASE)
+    opened = Vault(folder).unlock(ADMIN, NEW)
+    assert [e.action for e in audit.entries(opened.conn, limit=3)][1:] == [
+        "unlock_failed",
+        "passphrase_reset_by_recovery",
+    ]
+    opened.lock()
+
+
+def test_a_wrong_or_malformed_recovery_code(vault_folder):
+    vault = Vault(vault_folder)
+    with pytest.raises(AftercareError, match="does not open this vault"):
+        vault.reset_passphrase_with_recovery("1234-" * 9 + "1234", ADMIN, NEW)
+    with pytest.raises(AftercareError, match="has 40 digits in groups of 4"):
+        vault.reset_passphrase_with_recovery("1234-5678", ADMIN, NEW)
+    with pytest.raises(AftercareError, match="has 40 digits"):
+        vault.reset_passphrase_with_recovery("abcd-" * 9 + "abcd", ADMIN, NEW)
+
+
+def test_recovery_refuses_an_unknown_user_and_a_weak_passphrase(make_vault):
+    folder, code = make_vault()
+    before = folder_snapshot(folder)
+    with pytest.raises(AftercareError, match="no user named “ghost”"):
+        Vault(folder).reset_passphrase_with_recovery(code, "ghost", NEW)
+    with pytest.raises(AftercareError, match="at least 12 characters"):
+        Vault(folder).reset_passphrase_with_recovery(code, ADMIN, "short")
+    after = folder_snapshot(folder)
+    assert after["vault.keys"] == before["vault.keys"]
+
+
+def test_a_new_recovery_code_retires_the_old_one(make_vault):
+    folder, old_code = make_vault()
+    opened = Vault(folder).unlock(ADMIN, ADMIN_PASSPHRASE)
+    new_code = opened.new_recovery_code()
+    opened.lock()
+    assert new_code != old_code
+    with pytest.raises(AftercareError, match="does not open this vault"):
+        Vault(folder).reset_passphrase_with_recovery(old_code, ADMIN, NEW)
+    Vault(folder).reset_passphrase_with_recovery(new_code, ADMIN, NEW)
+    Vault(folder).unlock(ADMIN, NEW).lock()
+
+
+def test_only_an_admin_replaces_the_recovery_code(make_vault):
+    from app.errors import AccessDenied
+
+    folder, _code = make_vault(team=True)
+    opened = Vault(folder).unlock("chen", TEAM["chen"][1])
+    try:
+        with pytest.raises(AccessDenied):
+            opened.new_recovery_code()
+    finally:
+        opened.lock()
+
+
+def test_recovery_codes_are_long_and_readable():
+    code = passphrase.new_recovery_code()
+    groups = code.split("-")
+    assert len(groups) == 10 and all(len(g) == 4 and g.isdigit() for g in groups)
+    assert passphrase.new_recovery_code() != code
+
+
+@pytest.mark.parametrize(
+    "text, user, reason",
+    [
+        ("short1!", "", "at least 12 characters"),
+        ("abababababababab", "", "must not repeat the same few characters"),
+        ("meimei loves tea 2026", "Meimei", "must not contain the user's name"),
+        ("password2026!!", "", "must not be built on a common password"),
+        ("zyxwvutsrqpo", "", "too easy to guess"),
+    ],
+)
+def test_weak_passphrases_are_refused_with_a_reason(text, user, reason):
+    found = passphrase.problems(text, user)
+    assert any(reason in p for p in found), found
+    with pytest.raises(AftercareError, match=reason):
+        passphrase.require_acceptable(text, user)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [ADMIN_PASSPHRASE, "river stone lantern 42", "我们的庇护所很安全啊朋友们", "Tr0ub4dor&3-horse"],
+)
+def test_good_passphrases_are_accepted(text):
+    assert passphrase.problems(text, "wang") == []
+
+
+def test_a_weak_passphrase_adds_no_user(opened_vault):
+    keys = slots.keys_path(opened_vault.folder).read_bytes()
+    with pytest.raises(AftercareError, match="at least 12 characters"):
+        opened_vault.add_user("wang", "caseworker", "short")
+    assert [u.name for u in opened_vault.users()] == [ADMIN]
+    assert slots.keys_path(opened_vault.folder).read_bytes() == keys
