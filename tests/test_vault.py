@@ -209,6 +209,29 @@ def test_removing_a_user_rotates_the_data_key(make_vault):
     connect(folder / DB_NAME, recovered).close()
 
 
+def test_a_rotation_stopped_before_the_slot_file_was_replaced_is_finished(make_vault):
+    """The moment after `PRAGMA rekey` and before vault.keys is replaced, rebuilt by hand."""
+    folder, _code = make_vault(team=True)
+    main, spare = slots.keys_path(folder), slots.spare_path(folder)
+    old_slots = main.read_bytes()
+    opened = Vault(folder).unlock(ADMIN, ADMIN_PASSPHRASE)
+    opened.remove_user("wang")
+    opened.lock()
+    new_slots = main.read_bytes()
+    (folder / "vault.keys.next").write_bytes(new_slots)
+    main.write_bytes(old_slots)
+    spare.write_bytes(old_slots)
+
+    # The removed user's old slot still holds the old key, which opens nothing now.
+    with pytest.raises(AftercareError, match="cannot be opened"):
+        Vault(folder).unlock("wang", TEAM["wang"][1])
+    opened = Vault(folder).unlock("li", TEAM["li"][1])  # finishes the rotation
+    assert audit.verify(opened.conn).ok
+    opened.lock()
+    assert main.read_bytes() == spare.read_bytes() == new_slots
+    assert not (folder / "vault.keys.next").exists()
+
+
 def test_removal_rules(opened_vault):
     with pytest.raises(AftercareError, match="cannot remove yourself"):
         opened_vault.remove_user(ADMIN)

@@ -257,15 +257,19 @@ class Vault:
     def _connect(self, data_key: bytes, slot_file: slots.SlotFile, slot: slots.Slot, secret: str):
         try:
             conn = connect(self.folder / DB_NAME, data_key)
-        except AftercareError:
+        except AftercareError as not_opened:
             # A key rotation may have stopped between re-keying the database and replacing
             # the slot file: the prepared slot file then holds the key that opens it.
             pending = self.folder / NEXT_KEYS
             if not pending.exists():
                 raise
-            next_file = slots.SlotFile.from_bytes(pending.read_bytes())
-            next_slot = next(s for s in next_file.slots if s.slot_id == slot.slot_id)
-            data_key = slots.open_slot(next_file.vault_id, next_slot, secret)
+            try:
+                next_file = slots.SlotFile.from_bytes(pending.read_bytes())
+                next_slot = next(s for s in next_file.slots if s.slot_id == slot.slot_id)
+                data_key = slots.open_slot(next_file.vault_id, next_slot, secret)
+            except (StopIteration, ValueError, KeyError, TypeError, slots.SlotOpenFailed):
+                # Not in the prepared file (the removed user) or a stale, torn file.
+                raise not_opened from None
             conn = connect(self.folder / DB_NAME, data_key)
             slots.write(self.folder, next_file)
             pending.unlink()
