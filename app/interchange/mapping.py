@@ -37,6 +37,7 @@ from app.codes import (
     label,
 )
 from app.domain.model import Case, Consent, Guardian, Intake, Note, Person, Referral
+from app.domain.people import ADULT_AGE, age_on
 from app.errors import AftercareError
 from app.i18n import N_, _
 from app.interchange import sheets
@@ -640,7 +641,11 @@ class _Row:
         self.intake(case.intake)
         case.opened_on = self.opened_on(case)
         self.consents(case)
-        guardian = self.read("guardian.status")
+        # A default guardian status is for children only; a column's value is taken as is.
+        age = age_on(case.person, case.opened_on, case.opened_on)
+        child = age is not None and age < ADULT_AGE
+        given = "guardian.status" in self.values
+        guardian = self.read("guardian.status") if given or child else None
         guardian_notes = self.read("guardian.notes")
         if guardian is not None or guardian_notes is not None:
             case.guardian = Guardian(guardian or "", guardian_notes)

@@ -114,3 +114,22 @@ def test_a_mapping_file_round_trips_and_supplies_what_the_sheet_lacks(team, tmp_
     assert case.opened_on == dt.date(2024, 2, 1)
     assert case.intake.prefecture == "350200"
     assert case.notes == []  # the ignored column is left out, not noted
+
+
+def test_a_default_guardian_status_is_given_to_children_only(team, tmp_path):
+    path = tmp_path / "kids.csv"
+    path.write_text(
+        "姓名,出生日期,立案日期\n小红,2015-06-01,2024-03-05\n李娟,1990-01-01,2024-03-05\n",
+        encoding="utf-8",
+    )
+    importer = team.importer()
+    book = importer.open(path)
+    mapping = importer.detect(book).mapping
+    assert [p.message for p in importer.preview(book, mapping).problems] == [
+        "guardian is required for a person under 18 on opened_on"
+    ]
+    mapping.defaults["guardian.status"] = "tracing"
+    preview = importer.preview(book, mapping)
+    assert preview.ok
+    child, adult = (r.case for r in preview.rows)
+    assert child.guardian.status == "tracing" and adult.guardian is None
