@@ -423,6 +423,10 @@ class Referrals(VaultService):
             target, "referral", referral_id, sealed.package_id, sealed.sha256, change
         )
 
+    def sendable_sections(self) -> list[str]:
+        """The sections the signed-in role may put in a referral (those it may read)."""
+        return [s for s in sections.SHAREABLE if access.section_level(self.role, s) >= Level.READ]
+
     @staticmethod
     def _chosen_sections(chosen) -> list[str]:
         picked: list[str] = []
@@ -891,7 +895,6 @@ class Referrals(VaultService):
             rows = self._rows("", ())
         else:
             rows = self._rows("WHERE case_id = ?", (self.case_id(case_number),))
-        numbers = dict(self.conn.execute("SELECT id, case_number FROM cases").fetchall())
         names = {c.id: c.name for c in self.contacts()}
         return [
             ReferralRecord(
@@ -900,7 +903,7 @@ class Referrals(VaultService):
                 counterpart=r["counterpart"],
                 contact_name=names.get(r["contact_id"]),
                 state=r["state"],
-                case_number=numbers.get(r["case_id"]),
+                case_number=self._case_number(r["case_id"]),
                 sections=r["sections"],
                 reply_status=r["reply_status"],
                 sha256=r["sha256"],

@@ -86,3 +86,8 @@ def test_a_version_2_vault_gets_a_receiving_key_on_upgrade(make_vault):
         assert card.fingerprint == referrals.own_fingerprint()
     finally:
         opened.lock()
+
+
+def test_a_caseworker_may_send_the_sections_she_may_read(units):
+    sendable = units.referrals("shelter", "wang").sendable_sections()
+    assert "profile" in sendable and "medical" not in sendable and "legal" not in sendable
