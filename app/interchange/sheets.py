@@ -42,12 +42,6 @@ class Table:
     def width(self) -> int:
         return max((len(cells) for _n, cells in self.rows), default=0)
 
-    def row(self, number: int) -> list[Any]:
-        for n, cells in self.rows:
-            if n == number:
-                return cells
-        return []
-
 
 @dataclass
 class Workbook:

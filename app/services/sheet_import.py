@@ -205,9 +205,9 @@ class SheetImport(VaultService):
             )
         self._number_cases(rows, mapping, fields)
         previews = [self._check(r, fields, headers, ctx.today) for r in rows]
-        self._duplicates(previews, rows, fields, headers)
         for p in previews:
             p.skipped = p.row in skip
+        self._duplicates([p for p in previews if not p.skipped], fields, headers)
         return Preview(
             book.source, book.sha256, mapping.sheet, mapping.template, mapping, previews, blank
         )
@@ -264,9 +264,8 @@ class SheetImport(VaultService):
             problems.append(CellProblem(result.row, column, header, message, "invalid"))
         return PreviewRow(result.row, result.case, problems, result.noted)
 
-    def _duplicates(
-        self, previews: list[PreviewRow], rows: list[RowResult], fields: dict, headers: list
-    ) -> None:
+    def _duplicates(self, previews: list[PreviewRow], fields: dict, headers: list) -> None:
+        """Case numbers repeated among the rows to import, or already in the vault."""
         index = next((i for i, f in fields.items() if f == "case_number"), None)
         column = sheets.column_letter(index) if index is not None else None
         header = _header_text(headers, index)
