@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from app.vault.vault import Vault
 from tests.ui.support import ADMIN, sign_in
@@ -16,12 +16,12 @@ def names(page) -> list[str]:
     return [model.data(model.index(row, Column.NAME)) for row in range(model.rowCount())]
 
 
-def when_modal(callback) -> None:
-    """Run `callback(dialog)` on the next modal dialog, from inside its event loop."""
+def when_modal(callback, kind=QDialog) -> None:
+    """Run `callback(dialog)` on the next modal dialog of `kind`, from inside its event loop."""
 
     def act():
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
+        if not isinstance(dialog, kind) or isinstance(dialog, QProgressDialog):
             QTimer.singleShot(10, act)
             return
         callback(dialog)
@@ -120,3 +120,45 @@ def test_new_recovery_code_must_be_confirmed(qtbot, window):
     vault = Vault(window.ctx.vault_folder)
     vault.reset_passphrase_with_recovery("-".join(groups), "chen", "violet harbour engine 31")
     assert vault.unlock("chen", "violet harbour engine 31").user.name == "chen"
+
+
+def test_anyone_can_change_their_passphrase_in_settings(qtbot, window):
+    sign_in(qtbot, window, ("wang", "river stone lantern 42"))
+    page = window.show_page("settings")
+
+    def fill(dialog):
+        dialog.current.setText("river stone lantern 42")
+        dialog.passphrase.first.setText("violet harbour engine 31")
+        dialog.passphrase.second.setText("violet harbour engine 31")
+        dialog.ok.click()
+
+    when_modal(fill)
+    page.change_passphrase()
+    window.runner.wait_for_idle()
+    window.lock()
+    assert Vault(window.ctx.vault_folder).unlock("wang", "violet harbour engine 31").user.name == (
+        "wang"
+    )
+
+
+def test_a_wrong_current_passphrase_is_shown(qtbot, window):
+    sign_in(qtbot, window, ("wang", "river stone lantern 42"))
+    page = window.show_page("settings")
+    messages = []
+
+    def fill(dialog):
+        dialog.current.setText("not my passphrase")
+        dialog.passphrase.first.setText("violet harbour engine 31")
+        dialog.passphrase.second.setText("violet harbour engine 31")
+        dialog.ok.click()
+
+    def read_message(box):
+        messages.append(box.text())
+        box.accept()
+
+    when_modal(fill)
+    page.change_passphrase()
+    when_modal(read_message, QMessageBox)
+    window.runner.wait_for_idle()
+    qtbot.waitUntil(lambda: messages != [])
+    assert messages == ["The current passphrase is wrong; nothing was changed."]

@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, str] = {
     "passphrase_changed": N_("Passphrase changed"),
     "passphrase_reset_by_recovery": N_("Passphrase reset with the recovery code"),
     "recovery_code_replaced": N_("New recovery code"),
+    "cases_imported": N_("Cases imported"),
 }
 
 _DETAIL_KEYS: dict[str, str] = {
@@ -42,6 +43,8 @@ _DETAIL_KEYS: dict[str, str] = {
     "spare_key_file": N_("spare key file used"),
     "at": N_("at"),
     "slot": N_("slot"),
+    "imported": N_("imported"),
+    "source": N_("source"),
 }
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -21,9 +25,37 @@ from app import settings as app_settings
 from app.codes import prefecture_label
 from app.i18n import _, current_locale
 from ui.pages.base import Page
+from ui.runner import AUDIT
+from ui.widgets.passphrase_edit import PassphraseEdit
 
 # Each language is named in itself, so it can be found whatever the current language is.
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
+
+
+class ChangePassphraseDialog(QDialog):
+    def __init__(self, user_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("change_passphrase_dialog")
+        self.setWindowTitle(_("Change my passphrase"))
+        self.current = QLineEdit(self, objectName="current_passphrase")
+        self.current.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = PassphraseEdit(self, user_name=user_name)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.current.textChanged.connect(self._update)
+        self.passphrase.changed.connect(self._update)
+        form = QFormLayout(self)
+        form.addRow(_("Current passphrase"), self.current)
+        form.addRow(self.passphrase)
+        form.addRow(buttons)
+        self._update()
+
+    def _update(self) -> None:
+        self.ok.setEnabled(bool(self.current.text()) and self.passphrase.acceptable())
 
 
 class SettingsPage(Page):
@@ -65,6 +97,9 @@ class SettingsPage(Page):
         general.addRow(self._language_label, self.language_combo)
         general.addRow(self._lock_label, self.lock_spin)
         general.addRow("", self._lock_help)
+        self.change_button = QPushButton(self, objectName="settings_change_passphrase")
+        self.change_button.clicked.connect(self.change_passphrase)
+        general.addRow("", self.change_button)
 
         self.unit_box = QGroupBox(self, objectName="settings_unit")
         self._unit_labels = [QLabel(self) for _i in range(3)]
@@ -93,6 +128,7 @@ class SettingsPage(Page):
         self._lock_help.setText(
             _("The vault locks itself when nobody has used the keyboard or mouse for this long.")
         )
+        self.change_button.setText(_("Change my passphrase..."))
         self.unit_box.setTitle(_("Unit"))
         for label, text in zip(
             self._unit_labels, (_("Unit name"), _("Unit code"), _("Prefecture")), strict=True
@@ -109,6 +145,20 @@ class SettingsPage(Page):
             self.unit_values, (unit.name, unit.code, prefecture_label(unit.prefecture)), strict=True
         ):
             value.setText(text)
+
+    def change_passphrase(self) -> None:
+        opened = self.ctx.opened
+        dialog = ChangePassphraseDialog(opened.user.name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not self.ctx.is_unlocked:
+            return
+        old, new = dialog.current.text(), dialog.passphrase.text()
+        self.runner.run(
+            lambda: opened.change_passphrase(old, new),
+            parent=self,
+            label=_("Changing the passphrase..."),
+            on_success=lambda _result: self.status.emit(_("Your passphrase was changed.")),
+            changes=[AUDIT],
+        )
 
 
 PAGE = SettingsPage
