@@ -8,6 +8,7 @@ then rebuilds the case's search rows, all in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
 
@@ -114,30 +115,41 @@ _CASE_SQL = (
     "SELECT id, case_number, status, opened_on, closed_on, closure_reason, person, intake,"
     " consents, guardian FROM cases"
 )
+
+
+@functools.lru_cache(maxsize=65_536)
+def _day(text: str | None) -> dt.date | None:
+    # A vault holds a few thousand distinct days over hundreds of thousands of list entries:
+    # each is parsed once (dates are immutable, so sharing them is safe).
+    return parse_date(text)
+
+
+def _details(text: str) -> dict:
+    return {} if text == "{}" else json.loads(text)  # most services have no details
+
+
 # (attribute, SELECT whose first column is case_id, row -> entry); rows in list order.
 _LIST_READS = (
     (
         "services",
         "SELECT case_id, id, kind, status, started_on, ended_on, provider, details, notes"
         " FROM services",
-        lambda r: Service(
-            r[2], r[3], parse_date(r[4]), parse_date(r[5]), r[6], json.loads(r[7]), r[8], id=r[1]
-        ),
+        lambda r: Service(r[2], r[3], _day(r[4]), _day(r[5]), r[6], _details(r[7]), r[8], id=r[1]),
     ),
     (
         "followups",
         "SELECT case_id, id, due_on, done_on, living_conditions, notes FROM followups",
-        lambda r: Followup(parse_date(r[2]), parse_date(r[3]), r[4], r[5], id=r[1]),
+        lambda r: Followup(_day(r[2]), _day(r[3]), r[4], r[5], id=r[1]),
     ),
     (
         "referrals",
         "SELECT case_id, id, to_code, organisation, sent_on, status, reason FROM referrals",
-        lambda r: Referral(r[2], parse_date(r[4]), r[5], r[3], r[6], id=r[1]),
+        lambda r: Referral(r[2], _day(r[4]), r[5], r[3], r[6], id=r[1]),
     ),
     (
         "notes",
         "SELECT case_id, id, written_on, section, text FROM notes",
-        lambda r: Note(parse_date(r[2]), r[3], r[4], id=r[1]),
+        lambda r: Note(_day(r[2]), r[3], r[4], id=r[1]),
     ),
 )
 
