@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from app import access
@@ -31,8 +32,19 @@ from app.i18n import _
 from app.services.base import Change, VaultService
 from app.storage import cases_repo
 
+_LIST_ENTRY = re.compile(r"(services|followups|referrals|notes)\[(\d+)\]")
 
-def _problem_key(problem: Problem) -> tuple[str, str]:
+
+def _problem_key(problem: Problem, case: Case) -> tuple[str, str]:
+    """A problem's place by entry id rather than list index, so that removing or adding an
+    entry does not make a stored problem further down the list look like a new one."""
+    found = _LIST_ENTRY.match(problem.path)
+    if found:
+        entries = getattr(case, found[1])
+        index = int(found[2])
+        entry_id = entries[index].id if index < len(entries) else None
+        if entry_id is not None:
+            return (f"{found[1]}#{entry_id}{problem.path[found.end() :]}", problem.message)
     return (problem.path, problem.message)
 
 
@@ -91,9 +103,11 @@ class CaseFiles(VaultService):
         with self.opened.write() as conn:
             case_id = self.case_id(case_number)
             case = cases_repo.load_case(conn, case_id)
-            before = {_problem_key(p) for p in validate_case(case, self.today())}
+            before = {_problem_key(p, case) for p in validate_case(case, self.today())}
             apply(case)
-            new = [p for p in validate_case(case, self.today()) if _problem_key(p) not in before]
+            new = [
+                p for p in validate_case(case, self.today()) if _problem_key(p, case) not in before
+            ]
             if new:
                 raise InvalidCase(new)
             cases_repo.save_case(conn, case)

@@ -409,3 +409,33 @@ def test_close_reopen_and_approve_follow_the_rules(team: Team):
     supervisor.cases.approve_closure(MINIMAL)
     assert caseworker.cases.closure_approval(MINIMAL) == approval
     assert audit.verify(conn).ok
+
+
+def test_removing_an_entry_is_not_blamed_for_a_problem_further_down_the_list(team: Team):
+    """Deleting services[0] moves a stored problem from services[1] to services[0]; that is
+    not a new problem, least of all for health staff, who cannot see the care-plan entry."""
+    later = Services(team.opened("caseworker"), today=lambda: dt.date(2027, 6, 1))
+    case = minimal_case("PRE-2")
+    case.services = [
+        Service("medical_care", "completed", dt.date(2026, 6, 2), dt.date(2026, 6, 3)),
+        Service("schooling", "ongoing", dt.date(2027, 2, 1)),  # "in the future" as of TODAY
+    ]
+    case.notes = [
+        Note(dt.date(2026, 6, 2), "notes", "First."),
+        Note(dt.date(2027, 3, 1), "notes", "Written later."),
+    ]
+    later.cases.create_case(case)
+    saved = stored(team, "PRE-2")
+    assert [p.path for p in validate_case(saved, TODAY)] == [
+        "services[1].started_on",
+        "notes[1].written_on",
+    ]
+    team.services("health").cases.delete_service("PRE-2", saved.services[0].id)
+    team.services("caseworker").cases.delete_note("PRE-2", saved.notes[0].id)
+    after = stored(team, "PRE-2")
+    assert [s.kind for s in after.services] == ["schooling"]
+    assert [n.text for n in after.notes] == ["Written later."]
+    # An edit that makes a new problem in a moved entry is still refused.
+    with pytest.raises(InvalidCase) as caught:
+        team.services("caseworker").cases.save_note("PRE-2", _edited(after.notes[0], text=" "))
+    assert [p.path for p in caught.value.problems] == ["notes[0].text"]
