@@ -11,7 +11,7 @@ import pytest
 from app import audit
 from app.storage.connection import DatabaseErrors, connect, transaction
 from app.vault import slots
-from app.vault.vault import DB_NAME, Vault
+from app.vault.vault import DB_NAME
 from tests.helpers import (
     ADMIN,
     ADMIN_PASSPHRASE,
@@ -100,14 +100,14 @@ def test_a_damaged_key_file(vault_folder, cli):
     assert folder_snapshot(vault_folder) == before
 
 
-def _root_page(folder, table: str) -> int:
-    opened = Vault(folder).unlock(ADMIN, ADMIN_PASSPHRASE)
+def _root_page(folder, code: str, table: str) -> int:
+    conn = connect(folder / DB_NAME, data_key(folder, code))
     try:
-        return opened.conn.execute(
+        return conn.execute(
             "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
         ).fetchone()[0]
     finally:
-        opened.lock()
+        conn.close()
 
 
 @pytest.mark.parametrize(
@@ -117,8 +117,10 @@ def _root_page(folder, table: str) -> int:
         ("unit", "backup"),  # a page read only when the backup copies every table
     ],
 )
-def test_a_damaged_database(vault_folder, cli, tmp_path, table, command):
-    flip_bytes(vault_folder / DB_NAME, (_root_page(vault_folder, table) - 1) * 4096 + 1000, 32)
+def test_a_damaged_database(make_vault, cli, tmp_path, table, command):
+    vault_folder, code = make_vault()
+    page = _root_page(vault_folder, code, table)
+    flip_bytes(vault_folder / DB_NAME, (page - 1) * 4096 + 1000, 32)
     before = folder_snapshot(vault_folder)
     out = tmp_path / "b.acbackup"
     if command == "backup":
