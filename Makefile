@@ -33,5 +33,4 @@ installer: $(UV)
 
 # Re-extract the messages and merge them into each catalog (then translate the new ones).
 catalogs: $(UV)
-	$(UV) run --frozen pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --omit-header -o i18n/messages.pot .
-	$(UV) run --frozen pybabel update -i i18n/messages.pot -d i18n -D messages --no-fuzzy-matching --omit-header --ignore-obsolete
+	$(UV) run --frozen python i18n/update_catalogs.py
