@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "app.cli.sheet_cmds",
     "app.cli.referral_cmds",
     "app.cli.gui_cmd",
+    "app.cli.selfcheck_cmd",
 )
 
 
