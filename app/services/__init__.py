@@ -2,7 +2,8 @@
 
 `Services(opened)` bundles them: `cases` (one case file), `lists` (list, search,
 follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-file PDF),
-`referrals` (contacts, and referral packages to and from other vaults).
+`referrals` (contacts, and referral packages to and from other vaults), `drafts` (form
+text kept in the vault when the window locked itself).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 
 from app.services.cases import CaseFiles
 from app.services.documents import Documents
+from app.services.drafts import Drafts
 from app.services.listing import CaseList
 from app.services.reports import Reports
 from app.services.referrals import Referrals
@@ -28,3 +30,4 @@ class Services:
         self.documents = Documents(opened, today=today)
         self.reports = Reports(opened, today=today)
         self.referrals = Referrals(opened, today=today)
+        self.drafts = Drafts(opened, today=today)

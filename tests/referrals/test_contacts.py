@@ -10,6 +10,7 @@ import pytest
 from app.errors import AccessDenied, AftercareError
 from app.referrals import keys
 from app.services import Services
+from app.storage import migrations
 from app.storage.connection import user_version
 from app.vault.vault import Vault
 from tests import helpers
@@ -79,7 +80,7 @@ def test_a_version_2_vault_gets_a_receiving_key_on_upgrade(make_vault):
     folder, _code = make_vault("old", schema_version=2, unit_code="350100-S02")
     opened = Vault(folder).unlock(helpers.ADMIN, helpers.ADMIN_PASSPHRASE)
     try:
-        assert user_version(opened.conn) == 3
+        assert user_version(opened.conn) == migrations.LATEST
         referrals = Services(opened).referrals
         card = keys.read_card(referrals.own_card())
         assert card.receiving_key == keys.raw_public(keys.receiving_private_key(opened.conn))
