@@ -1,4 +1,5 @@
-"""The window's preferences: language, lock timeout, last vault folder. Nothing identifying.
+"""The window's preferences: language, lock timeout, last vault folder, second backup folder.
+Nothing identifying.
 
 Kept as a small JSON object in `paths.settings_file()`, written atomically, never in
 QSettings (which could end up in the registry or a desktop-wide store). A missing, damaged or
@@ -19,13 +20,20 @@ from app.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 LANGUAGE = "language"
 LOCK_MINUTES = "lock_minutes"
 LAST_VAULT = "last_vault"
+# A second folder for automatic backups (a USB stick), or None (app.vault.auto_backup).
+BACKUP_FOLDER = "backup_folder"
 
 LOCK_MINUTES_DEFAULT = 5
 LOCK_MINUTES_RANGE = (1, 15)
 
 
 def defaults() -> dict[str, Any]:
-    return {LANGUAGE: DEFAULT_LOCALE, LOCK_MINUTES: LOCK_MINUTES_DEFAULT, LAST_VAULT: None}
+    return {
+        LANGUAGE: DEFAULT_LOCALE,
+        LOCK_MINUTES: LOCK_MINUTES_DEFAULT,
+        LAST_VAULT: None,
+        BACKUP_FOLDER: None,
+    }
 
 
 def clean(raw: Any) -> dict[str, Any]:
@@ -39,8 +47,9 @@ def clean(raw: Any) -> dict[str, Any]:
     if isinstance(minutes, int) and not isinstance(minutes, bool):
         low, high = LOCK_MINUTES_RANGE
         settings[LOCK_MINUTES] = min(high, max(low, minutes))
-    if isinstance(raw.get(LAST_VAULT), str) and raw[LAST_VAULT]:
-        settings[LAST_VAULT] = raw[LAST_VAULT]
+    for key in (LAST_VAULT, BACKUP_FOLDER):
+        if isinstance(raw.get(key), str) and raw[key]:
+            settings[key] = raw[key]
     return settings
 
 

@@ -21,7 +21,12 @@ def test_values_are_cleaned(tmp_path):
         json.dumps({"language": "fr", "lock_minutes": 99, "last_vault": 7, "case": "FZ-2026-0001"})
     )
     loaded = settings.load(path)
-    assert loaded == {"language": "zh_CN", "lock_minutes": 15, "last_vault": None}
+    assert loaded == {
+        "language": "zh_CN",
+        "lock_minutes": 15,
+        "last_vault": None,
+        "backup_folder": None,
+    }
     assert settings.clean({"lock_minutes": 0})["lock_minutes"] == 1
     assert settings.clean({"lock_minutes": True})["lock_minutes"] == 5
 
@@ -29,6 +34,11 @@ def test_values_are_cleaned(tmp_path):
 def test_round_trip_keeps_only_known_keys(tmp_path):
     path = tmp_path / "sub" / "settings.json"
     settings.save({"language": "en", "lock_minutes": 3, "last_vault": "/v", "x": 1}, path)
-    assert settings.load(path) == {"language": "en", "lock_minutes": 3, "last_vault": "/v"}
+    assert settings.load(path) == {
+        "language": "en",
+        "lock_minutes": 3,
+        "last_vault": "/v",
+        "backup_folder": None,
+    }
     assert "x" not in json.loads(path.read_text())
     assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temp file left
