@@ -1,0 +1,344 @@
+"""Cases: the list of case files with search as you type, filters and sorting.
+
+The table is `CaseListModel` (ids kept, rows fetched a page at a time). A filter is offered
+only to a role that may read what it filters on (exploitation: the intake; place of origin:
+the full profile; overdue follow-ups: the follow-ups), so a filter never reveals a value the
+role may not read. Double-click or Enter opens the case file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import access
+from app.access import Action, Level
+from app.codes import FUJIAN_PREFECTURES, CaseStatus, Exploitation, Group, Section
+from app.i18n import N_, _, format_number
+from app.services.base import Change
+from app.storage.list_repo import CaseFilter
+from ui.models.case_list_model import CaseListModel, Column, masked_columns
+from ui.pages.base import Page
+from ui.security import copy_secret
+from ui.widgets.code_combo import CodeCombo
+
+# The search runs after this pause in typing, not on every key.
+SEARCH_DELAY_MS = 250
+# Changes after which the set of matching cases (not only their rows) may differ.
+_REQUERY = frozenset({"created", "imported", "closed", "reopened", "deleted"})
+
+# Provinces most victims identified in Fujian come from, besides Fujian itself.
+ORIGIN_PROVINCES: dict[str, str] = {
+    "350000": N_("Fujian (whole province)"),
+    "530000": N_("Yunnan"),
+    "520000": N_("Guizhou"),
+    "450000": N_("Guangxi"),
+    "510000": N_("Sichuan"),
+    "430000": N_("Hunan"),
+    "360000": N_("Jiangxi"),
+    "410000": N_("Henan"),
+}
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+
+
+def case_changes(changes: object) -> list[Change]:
+    """The case changes in what the Runner reported (a Change, or a set of changes/names)."""
+    if isinstance(changes, Change):
+        return [changes]
+    if isinstance(changes, str | bytes) or not hasattr(changes, "__iter__"):
+        return []
+    return [c for c in changes if isinstance(c, Change)]
+
+
+class OriginCombo(QComboBox):
+    """A Fujian prefecture, a province, or a six-digit GB/T 2260 code typed in."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._codes: list[str | None] = [None, *FUJIAN_PREFECTURES, *ORIGIN_PROVINCES]
+        for code in self._codes:
+            self.addItem("", code)
+        self.retranslate_ui()
+
+    def code(self) -> str | None:
+        text = self.currentText().strip()
+        index = self.findText(text)
+        if index >= 0:
+            return self.itemData(index)
+        return text if _SIX_DIGITS.fullmatch(text) else None
+
+    def is_valid(self) -> bool:
+        text = self.currentText().strip()
+        return not text or self.findText(text) >= 0 or bool(_SIX_DIGITS.fullmatch(text))
+
+    def retranslate_ui(self) -> None:
+        for index, code in enumerate(self._codes):
+            if code is None:
+                text = _("Any place of origin")
+            elif code in FUJIAN_PREFECTURES:
+                text = _(FUJIAN_PREFECTURES[code])
+            else:
+                text = _(ORIGIN_PROVINCES[code])
+            self.setItemText(index, text)
+        self.lineEdit().setPlaceholderText(_("or a 6-digit area code"))
+
+
+class CaseListPage(Page):
+    page_id = "cases"
+
+    def __init__(self, ctx, runner, parent: QWidget | None = None):
+        super().__init__(ctx, runner, parent)
+        self.role = ctx.opened.user.role
+        self.model = CaseListModel(today=ctx.today, parent=self)
+        self._loaded = False
+        self._build_table()
+        self._build_filters()
+
+        self.heading = QLabel(self, objectName="cases_heading")
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.new_button = QPushButton(self, objectName="cases_new")
+        self.new_button.setVisible(access.can(self.role, Action.CREATE_CASE))
+        self.new_button.clicked.connect(self.new_case)
+        self.count_label = QLabel(self, objectName="cases_count")
+        self.count_label.setStyleSheet("color: #555;")
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.search_edit)
+        layout.addLayout(self._filter_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self.retranslate_ui()
+
+    # --- construction --------------------------------------------------------------------------
+
+    def _build_table(self) -> None:
+        self.table = QTableView(self, objectName="cases_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        # Fixed row heights: the view never measures rows it has not shown.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSortIndicator(Column.OPENED, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_requested)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        for column, width in zip(Column, (150, 140, 90, 60, 80, 130, 130), strict=True):
+            self.table.setColumnWidth(column, width)
+        self.table.setColumnHidden(Column.NEXT_FOLLOWUP, self._masked(Column.NEXT_FOLLOWUP))
+        self.table.activated.connect(self._open_index)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+
+    def _build_filters(self) -> None:
+        self.search_edit = QLineEdit(self, objectName="cases_search")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumHeight(32)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+
+        self.status_filter = CodeCombo(CaseStatus, blank=True, blank_text=N_("All statuses"))
+        self.group_filter = CodeCombo(Group, blank=True, blank_text=N_("All groups"))
+        self.exploitation_filter = CodeCombo(
+            Exploitation, blank=True, blank_text=N_("All forms of exploitation")
+        )
+        self.origin_filter = OriginCombo()
+        self.overdue_filter = QCheckBox(objectName="cases_overdue")
+        self.clear_button = QPushButton(objectName="cases_clear_filters")
+        self.clear_button.setFlat(True)
+        self.clear_button.clicked.connect(self.clear_filters)
+        for name, combo in (
+            ("cases_status", self.status_filter),
+            ("cases_group", self.group_filter),
+            ("cases_exploitation", self.exploitation_filter),
+            ("cases_origin", self.origin_filter),
+        ):
+            combo.setObjectName(name)
+            combo.currentIndexChanged.connect(self._filters_changed)
+        self.origin_filter.lineEdit().editingFinished.connect(self._filters_changed)
+        self.overdue_filter.toggled.connect(self._filters_changed)
+        self.exploitation_filter.setVisible(self._reads(Section.INTAKE))
+        self.origin_filter.setVisible(self._reads(Section.PROFILE))
+        self.overdue_filter.setVisible(self._reads(Section.FOLLOWUPS))
+
+        self._filter_row = QHBoxLayout()
+        for widget in (
+            self.status_filter,
+            self.group_filter,
+            self.exploitation_filter,
+            self.origin_filter,
+        ):
+            self._filter_row.addWidget(widget)
+        self._filter_row.addWidget(self.overdue_filter)
+        self._filter_row.addStretch(1)
+        self._filter_row.addWidget(self.clear_button)
+
+    def _reads(self, section: str) -> bool:
+        return access.section_level(self.role, section) >= Level.READ
+
+    def _masked(self, column: Column) -> bool:
+        return column in masked_columns(self.role)
+
+    # --- page hooks ----------------------------------------------------------------------------
+
+    @classmethod
+    def title(cls) -> str:
+        return _("Cases")
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText(_("Cases"))
+        self.new_button.setText(_("New case..."))
+        self.search_edit.setPlaceholderText(
+            _("Search by name, case number, ID number or phone - results appear as you type")
+        )
+        for combo in (self.status_filter, self.group_filter, self.exploitation_filter):
+            combo.retranslate_ui()
+        self.origin_filter.retranslate_ui()
+        self.status_filter.setToolTip(_("Status"))
+        self.group_filter.setToolTip(_("Group"))
+        self.exploitation_filter.setToolTip(_("Primary form of exploitation"))
+        self.origin_filter.setToolTip(_("Place of origin"))
+        self.overdue_filter.setText(_("Overdue follow-ups only"))
+        self.clear_button.setText(_("Clear filters"))
+        self.model.retranslate()
+        self._show_count()
+
+    def refresh(self) -> None:
+        """Load the list the first time the page is shown; later changes come by on_changed."""
+        if self._loaded or not self.ctx.is_unlocked or self.runner.busy:
+            return
+        self._loaded = True
+        self.model.set_source(self.ctx.services.lists)
+        if self.table.horizontalHeader().sectionSize(Column.NAME) < 140:
+            self.table.resizeColumnsToContents()
+        self._show_count()
+
+    def on_changed(self, changes) -> None:
+        found = case_changes(changes)
+        if not found or not self._loaded:
+            return
+        if any(c.what in _REQUERY for c in found):
+            self.model.reload(keep_rows=self.model.fetched(), recount=True)
+            self._show_count()
+        else:
+            self.model.refresh_cases(c.case_id for c in found)
+
+    # --- filters, search, sort -----------------------------------------------------------------
+
+    def current_filters(self) -> CaseFilter:
+        return CaseFilter(
+            status=self.status_filter.code(),
+            group=self.group_filter.code(),
+            followup_overdue=self.overdue_filter.isVisible() and self.overdue_filter.isChecked(),
+            exploitation=self.exploitation_filter.code() if self._reads(Section.INTAKE) else None,
+            origin_division=self.origin_filter.code() if self._reads(Section.PROFILE) else None,
+        )
+
+    def _filters_changed(self) -> None:
+        valid = self.origin_filter.is_valid()
+        self.origin_filter.setStyleSheet(
+            "" if valid else "QComboBox { border: 1px solid #b3261e; }"
+        )
+        if self._loaded and self.current_filters() != self.model.filters:
+            self.model.set_filters(self.current_filters())
+            self._show_count()
+
+    def clear_filters(self) -> None:
+        for combo in (self.status_filter, self.group_filter, self.exploitation_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.origin_filter.blockSignals(True)
+        self.origin_filter.setCurrentIndex(0)
+        self.origin_filter.blockSignals(False)
+        self.overdue_filter.blockSignals(True)
+        self.overdue_filter.setChecked(False)
+        self.overdue_filter.blockSignals(False)
+        self._filters_changed()
+
+    def _run_search(self) -> None:
+        self._search_timer.stop()
+        if self._loaded:
+            self.model.set_search(self.search_edit.text())
+            self._show_count()
+
+    def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
+        if self._masked(Column(column)):  # put the indicator back: that column does not sort
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self.model.sort_state())
+            header.blockSignals(False)
+            return
+        self.model.sort(column, order)
+
+    def _show_count(self) -> None:
+        total = self.model.total()
+        if self.model.searching or self.model.filters != CaseFilter():
+            text = _("{shown} of {total} cases").format(
+                shown=format_number(total), total=format_number(self.model.all_total())
+            )
+        else:
+            text = _("{total} cases").format(total=format_number(total))
+        self.count_label.setText(text if self._loaded else "")
+
+    # --- opening, copying, creating ------------------------------------------------------------
+
+    def _open_index(self, index) -> None:
+        if index.isValid():
+            self.navigate.emit("case_file", self.model.case_row(index.row()).case_number)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        number = self.model.case_row(index.row()).case_number
+        menu = QMenu(self)
+        menu.addAction(_("Open case file"), lambda: self._open_index(index))
+        menu.addAction(_("Copy case number"), lambda: copy_secret(number))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def new_case(self) -> None:
+        from ui.pages.new_case_dialog import NewCaseDialog
+
+        dialog = NewCaseDialog(self.ctx, self.runner, self)
+        if dialog.exec() == NewCaseDialog.DialogCode.Accepted and dialog.created_number:
+            self.navigate.emit("case_file", dialog.created_number)
+
+
+PAGE = CaseListPage
