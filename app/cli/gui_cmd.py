@@ -31,6 +31,11 @@ def register(sub) -> None:
         help=_("with --demo: save each main page as a PNG file in DIR, then exit"),
     )
     p.add_argument("--locale", choices=SUPPORTED_LOCALES, help=_("language of the window"))
+    p.add_argument(
+        "--rollup",
+        action="store_true",
+        help=_("open only the Roll-up page of the PJC Office (no vault, no passphrase)"),
+    )
     p.set_defaults(run=cmd_gui)
 
 
@@ -98,6 +103,12 @@ def _vault_folder(args, settings: dict) -> Path:
 def cmd_gui(args) -> int:
     settings = app_settings.load()
     locale = args.locale or args.lang or settings[app_settings.LANGUAGE]
+    if args.rollup and not args.screenshot:
+        from ui.application import create_application
+        from ui.pages.rollup_page import run_rollup_window
+
+        _app, language = create_application(locale=locale)
+        return run_rollup_window(language)
     if args.screenshot:
         # Rendered offscreen: no display needed, nothing appears on the screen.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
