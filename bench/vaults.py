@@ -38,7 +38,9 @@ def _passphrase(name: str) -> str:
 
 
 def _key(size: int) -> str:
-    return f"{size}-s{SEED}-v{migrations.LATEST}"
+    # Not keyed by schema version: a cached vault is upgraded in place (`_upgrade_*`) when
+    # the schema moves on, as a user's vault would be, instead of rebuilt.
+    return f"{size}-s{SEED}"
 
 
 def encrypted_folder(size: int) -> Path:
@@ -59,6 +61,7 @@ def ensure_encrypted(size: int, log=print) -> dict:
     folder = encrypted_folder(size)
     info = _build_info(folder)
     if info is not None:
+        _upgrade_encrypted(folder)
         return info
     shutil.rmtree(folder, ignore_errors=True)
     log(f"building the encrypted demo vault of {size:,} cases (cached in {folder.name}) ...")
@@ -68,6 +71,13 @@ def ensure_encrypted(size: int, log=print) -> dict:
     info["built_on"] = time.strftime("%Y-%m-%d")
     (folder / "built.json").write_text(json.dumps(info))
     return info
+
+
+def _upgrade_encrypted(folder: Path) -> None:
+    """Bring a cached vault to the latest schema: unlocking upgrades it, after a backup that
+    a cache has no use for."""
+    unlock(folder).lock()
+    shutil.rmtree(folder / "backups", ignore_errors=True)
 
 
 def _create_plain(folder: Path) -> OpenVault:
@@ -119,6 +129,11 @@ def ensure_plain(size: int, log=print) -> dict:
     folder = plain_folder(size)
     info = _build_info(folder)
     if info is not None:
+        conn = connect(folder / DB_NAME, None)
+        try:
+            migrations.migrate(conn)
+        finally:
+            conn.close()
         return info
     shutil.rmtree(folder, ignore_errors=True)
     log(f"building the plain twin of {size:,} cases (cached in {folder.name}) ...")
