@@ -1,4 +1,7 @@
-"""Subcommands that manage the vault itself: init, user, passwd, audit, backup, restore."""
+"""Subcommands that manage the vault itself: init, user, passwd, audit, backup, restore,
+recovery-kit.
+
+None of them makes an automatic backup on locking (app.vault.auto_backup says why)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from app.cli import common
 from app.codes import Role
 from app.errors import AccessDenied, AftercareError
 from app.i18n import _
-from app.vault import backup
+from app.vault import backup, kit
 from app.vault.vault import Vault
 
 
@@ -22,8 +25,21 @@ def register(sub) -> None:
     p.add_argument("--unit-name", required=True)
     p.add_argument("--prefecture", required=True, help=_("GB/T 2260 code, e.g. 350100"))
     p.add_argument("--admin", required=True, help=_("the first administrator's login name"))
+    p.add_argument(
+        "--kit",
+        metavar="FILE",
+        help=_("also write the recovery kit PDF (print it, then delete it)"),
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_init)
+
+    p = sub.add_parser(
+        "recovery-kit",
+        help=_("make a new recovery code and its printable kit; the old code stops working"),
+    )
+    p.add_argument("vault")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_recovery_kit)
 
     p = sub.add_parser("user", help=_("add or remove users (administrators)"))
     user_sub = p.add_subparsers(dest="user_command", required=True)
@@ -75,6 +91,8 @@ def cmd_init(args) -> int:
         raise AftercareError(
             _("{path} already holds a vault; nothing was changed.").format(path=folder)
         )
+    if args.kit:
+        kit.check_target(args.kit)
     secret = common.new_passphrase(_("passphrase for {name}").format(name=args.admin))
     opened, code = Vault.create(
         folder,
@@ -84,13 +102,47 @@ def cmd_init(args) -> int:
         admin_name=args.admin,
         admin_passphrase=secret,
     )
-    opened.lock()
-    common.emit(
-        args,
-        {"vault": str(folder), "recovery_code": code},
+    kit_failed = None
+    try:
+        if args.kit:
+            kit.write_kit(opened, code, args.kit)
+    except kit.KitNotWritten as exc:
+        kit_failed = exc  # the vault exists: show its code below, then the error
+    finally:
+        opened.lock()
+    text = _(
+        "Vault created in {path}.\n\nRecovery code (shown only now; write it down, seal it, keep it apart from this laptop):\n\n    {code}\n"
+    ).format(path=folder, code=code)
+    if args.kit and kit_failed is None:
+        text += "\n" + _(
+            "The recovery kit is in {file}. It holds the code and is not encrypted: print it, "
+            "then delete the file."
+        ).format(file=args.kit)
+    common.emit(args, {"vault": str(folder), "recovery_code": code, "kit": args.kit}, text)
+    if kit_failed is not None:
+        raise kit_failed
+    return 0
+
+
+def cmd_recovery_kit(args) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        kit.new_recovery_kit(opened, args.out)
+    except kit.KitNotWritten as exc:
+        # The old code no longer works: this is the only chance to see the new one.
+        print(
+            _(
+                "The new recovery code (write it down now, seal it, keep it apart from this laptop):\n\n    {code}\n"
+            ).format(code=exc.code)
+        )
+        raise
+    finally:
+        opened.lock()
+    print(
         _(
-            "Vault created in {path}.\n\nRecovery code (shown only now; write it down, seal it, keep it apart from this laptop):\n\n    {code}\n"
-        ).format(path=folder, code=code),
+            "New recovery kit written to {file}; the old recovery code no longer works. The PDF "
+            "holds the code and is not encrypted: print it, then delete the file."
+        ).format(file=args.out)
     )
     return 0
 
