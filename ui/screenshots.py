@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from app import settings as app_settings
+from app.codes import Section
 from app.context import AppContext
 from app.vault.vault import Vault
 from ui.language import Language
@@ -29,16 +30,36 @@ class Shot:
     name: str  # the file name, without .png
     role: str | None  # the role to sign in as; None for the unlock screen
     page: str | None = None  # a page id from ui.pages
-    argument: Any = None  # handed to the page's open()
+    argument: Any = None  # handed to the page's open(); a callable is called with the ctx
+
+
+def case_file_of_a_girl(tab: str):
+    """A page argument for shots of a case file: the longest-open case of a girl, on `tab`.
+
+    Chosen when the shot is taken (`argument(ctx)`), as the demo's case numbers depend on the
+    day the demo vault was made.
+    """
+    from app.storage.list_repo import CaseFilter
+
+    def argument(ctx: AppContext) -> dict:
+        lists = ctx.services.lists
+        ids = lists.ids(CaseFilter(status="open", group="girl"), sort="opened_on", descending=False)
+        return {"case": lists.rows(ids[:1])[0].case_number if ids else None, "tab": tab}
+
+    return argument
 
 
 SHOTS: tuple[Shot, ...] = (
     Shot("unlock", None),
     Shot("cases", "caseworker", "cases"),
     Shot("followups", "caseworker", "followups"),
+    *(Shot(f"case_{s}", "caseworker", "case_file", case_file_of_a_girl(s)) for s in Section),
+    Shot("case_medical_health", "health", "case_file", case_file_of_a_girl("medical")),
     Shot("settings", "caseworker", "settings"),
     Shot("users", "admin", "users"),
     Shot("audit", "admin", "audit"),
+    Shot("reports", "admin", "reports", "preview"),  # the last complete quarter, previewed
+    Shot("rollup", "admin", "rollup", "demo"),  # invented summaries of four units, rolled up
 )
 
 
@@ -85,7 +106,8 @@ def take_screenshots(
         ctx.opened = Vault(folder).unlock(*accounts[role])
         window.show_unlocked()
         for shot in group:
-            if window.show_page(shot.page, shot.argument) is not None:
+            argument = shot.argument(ctx) if callable(shot.argument) else shot.argument
+            if window.show_page(shot.page, argument) is not None:
                 save(shot.name)
         window.lock(True)
     window.close()

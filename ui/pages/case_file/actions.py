@@ -1,0 +1,226 @@
+"""What the case file's buttons do: entries added, edited and deleted through dialogs;
+closing, reopening and approving; the PDF, after a warning that it is not encrypted.
+
+Every change goes through one service call; the page's copy of the case is then updated
+from what was stored (no second read, so no extra "viewed" entry in the audit trail), and
+the other pages are told what changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDir
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from app.codes import CaseStatus
+from app.errors import AftercareError
+from app.fileio import atomic_write_bytes
+from app.i18n import _
+from ui.pages.case_file.close_dialog import CloseCaseDialog, ReopenDialog
+from ui.pages.case_file.entry_dialogs import (
+    EntryDialog,
+    FollowupDialog,
+    NoteDialog,
+    ReferralDialog,
+)
+from ui.pages.case_file.entry_list import EntryList
+from ui.pages.case_file.service_dialog import ServiceDialog
+from ui.runner import AUDIT
+
+if TYPE_CHECKING:
+    from ui.pages.case_file_page import CaseFilePage
+
+# entry kind -> (Case attribute, service method stem)
+ENTRY_KINDS = {
+    "service": ("services", "service"),
+    "followup": ("followups", "followup"),
+    "referral": ("referrals", "referral"),
+    "note": ("notes", "note"),
+}
+DELETE_QUESTIONS = {
+    "service": "Delete this service from case {number}?",
+    "followup": "Delete this follow-up from case {number}?",
+    "referral": "Delete this referral from case {number}?",
+    "note": "Delete this note from case {number}?",
+}
+
+
+class CaseActions:
+    def __init__(self, page: CaseFilePage):
+        self.page = page
+
+    @property
+    def services(self):
+        return self.page.ctx.services
+
+    def connect_list(self, entries: EntryList) -> None:
+        entries.add_requested.connect(lambda: self.edit_entry(entries, None))
+        entries.edit_requested.connect(lambda entry: self.edit_entry(entries, entry))
+        entries.delete_requested.connect(lambda entry: self.delete_entry(entries, entry))
+
+    # --- entries ------------------------------------------------------------------------------
+
+    def make_dialog(self, entries: EntryList, entry: Any | None) -> EntryDialog:
+        spec, page = entries.spec, self.page
+        number = page.number
+        method = getattr(self.services.cases, f"save_{ENTRY_KINDS[spec.kind][1]}")
+        args = dict(today=page.ctx.today(), parent=page)
+        if spec.kind == "service":
+            return ServiceDialog(number, lambda e: method(number, e), entry, kinds=spec.choices, **args)
+        if spec.kind == "note":
+            return NoteDialog(number, lambda e: method(number, e), entry, sections=spec.choices, **args)
+        dialog_class = FollowupDialog if spec.kind == "followup" else ReferralDialog
+        return dialog_class(number, lambda e: method(number, e), entry, **args)
+
+    def edit_entry(
+        self, entries: EntryList, entry: Any | None, state: dict[str, Any] | None = None
+    ) -> bool:
+        """Add (entry None) or edit an entry in its dialog; `state` restores a draft's text."""
+        page = self.page
+        if page.case is None:
+            return False
+        number = page.number
+        dialog = self.make_dialog(entries, entry)
+        dialog.list_name = entries.spec.name
+        if state is not None:
+            dialog.form.set_state(state)
+        page.dialog = dialog
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            change = dialog.change
+            built = dialog.build(dialog.form.state()) if accepted else None
+        finally:
+            page.dialog = None
+            dialog.deleteLater()
+        # A lock while the dialog was open has already saved it or kept it as a draft.
+        if built is None or not page.ctx.is_unlocked or page.number != number:
+            return False
+        stored = dataclasses.replace(built, id=change.entry_id)
+        attribute = ENTRY_KINDS[entries.spec.kind][0]
+        kept = [e for e in getattr(page.case, attribute) if e.id != stored.id]
+        setattr(page.case, attribute, [*kept, stored])
+        self._reload_lists(attribute)
+        entries.select_entry(stored.id)
+        page.announce(change)
+        page.status.emit(_("Saved."))
+        return True
+
+    def delete_entry(self, entries: EntryList, entry: Any) -> None:
+        page = self.page
+        answer = QMessageBox.question(
+            page,
+            _("Delete"),
+            _(DELETE_QUESTIONS[entries.spec.kind]).format(number=page.number)
+            + "\n"
+            + _("This cannot be undone."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        attribute, stem = ENTRY_KINDS[entries.spec.kind]
+        try:
+            change = getattr(self.services.cases, f"delete_{stem}")(page.number, entry.id)
+        except AftercareError as error:
+            QMessageBox.warning(page, _("Aftercare"), str(error))
+            return
+        setattr(page.case, attribute, [e for e in getattr(page.case, attribute) if e.id != entry.id])
+        self._reload_lists(attribute)
+        page.announce(change)
+
+    def _reload_lists(self, attribute: str) -> None:
+        kinds = {a: k for k, (a, _stem) in ENTRY_KINDS.items()}
+        for entries in self.page.lists():
+            if entries.spec.kind == kinds[attribute]:
+                entries.load(self.page.case)
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def close_case(self) -> None:
+        page = self.page
+        dialog = CloseCaseDialog(page.number, page.ctx.today(), page)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        closed_on, reason = dialog.closed_on.date(), dialog.reason.code()
+        if self._run(lambda: self.services.cases.close_case(page.number, closed_on, reason)):
+            page.case.status = CaseStatus.CLOSED.value
+            page.case.closed_on, page.case.closure_reason = closed_on, reason
+            page.refresh_header()
+
+    def reopen_case(self) -> None:
+        page = self.page
+        dialog = ReopenDialog(page.number, page)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        reason = dialog.reason.text()
+        if self._run(lambda: self.services.cases.reopen_case(page.number, reason)):
+            page.case.status = CaseStatus.OPEN.value
+            page.case.closed_on = page.case.closure_reason = None
+            page.refresh_header()
+
+    def approve_closure(self) -> None:
+        page = self.page
+        if self._run(lambda: self.services.cases.approve_closure(page.number)):
+            page.refresh_header()
+
+    def _run(self, call) -> bool:
+        try:
+            change = call()
+        except AftercareError as error:
+            QMessageBox.warning(self.page, _("Aftercare"), str(error))
+            return False
+        self.page.announce(change)
+        return True
+
+    # --- the PDF ------------------------------------------------------------------------------
+
+    def export_pdf(self) -> None:
+        page = self.page
+        number = page.number
+        warning = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Print / Export PDF"),
+            _("The PDF file is NOT encrypted."),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            page,
+        )
+        warning.setObjectName("pdf_warning")
+        warning.setInformativeText(
+            _(
+                "Anyone who gets the file can read this case file. Save it only where it is "
+                "safe (not a shared folder, a cloud drive or an e-mail), print it, and delete "
+                "the file when it is no longer needed."
+            )
+        )
+        warning.button(QMessageBox.StandardButton.Ok).setText(_("I understand, continue"))
+        warning.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if warning.exec() != QMessageBox.StandardButton.Ok:
+            return
+        chooser = QFileDialog(page, _("Save the case file as PDF"), QDir.homePath())
+        chooser.setObjectName("pdf_file_dialog")
+        chooser.setOption(QFileDialog.Option.DontUseNativeDialog)  # no desktop "recent files"
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        chooser.setNameFilter(_("PDF files (*.pdf)"))
+        chooser.setDefaultSuffix("pdf")
+        chooser.selectFile(f"case-{number}.pdf")
+        if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.selectedFiles():
+            return
+        target = Path(chooser.selectedFiles()[0])
+        documents = self.services.documents
+
+        def make() -> Path:
+            atomic_write_bytes(target, documents.case_pdf(number))
+            return target
+
+        page.runner.run(
+            make,
+            parent=page,
+            label=_("Making the PDF of case {number}...").format(number=number),
+            on_success=lambda path: page.status.emit(
+                _("The case file was saved as {path}. It is not encrypted.").format(path=path)
+            ),
+            changes=[AUDIT],
+        )

@@ -1,0 +1,89 @@
+"""Add or edit a service, with the detail fields of its kind.
+
+A school enrolment is a service of kind schooling with the school and the grade; legal aid
+has the lawyer, the firm and the stage; medical care the hospital (ui.models.entry_models
+KIND_DETAILS). Changing the kind shows that kind's detail fields. Detail keys the entry
+holds that the form does not know (from an import, say) are kept as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtWidgets import QLineEdit
+
+from app.codes import ServiceKind, ServiceStatus
+from app.domain.model import Service
+from app.i18n import N_
+from ui.models.entry_models import DETAIL_LABELS, KIND_DETAILS, NUMBER_DETAILS
+from ui.pages.case_file.entry_dialogs import EntryDialog, text_box
+from ui.pages.case_file.forms import blank_to_none, iso, parse_date
+from ui.widgets.code_combo import CodeCombo
+from ui.widgets.date_edit import DateEdit
+
+
+class ServiceDialog(EntryDialog):
+    kind_name = "service"
+    add_title = N_("Add a service")
+    edit_title = N_("Edit the service")
+
+    def __init__(
+        self, case_number, save, entry=None, *, today, kinds: Iterable[str], kind=None, parent=None
+    ):
+        super().__init__(case_number, save, entry, today=today, parent=parent)
+        self._kinds = list(kinds)
+        self._first_kind = kind or self._kinds[0]
+        self._extra = {
+            k: v for k, v in (entry.details if entry else {}).items() if k not in DETAIL_LABELS
+        }
+        form = self.form
+        form.add_field("kind", N_("Service"), CodeCombo(ServiceKind, codes=self._kinds, parent=self))
+        form.add_field("status", N_("Status"), CodeCombo(ServiceStatus, parent=self))
+        form.add_field("started_on", N_("Started on"), DateEdit(self))
+        form.add_field("ended_on", N_("Ended on"), DateEdit(self))
+        form.add_field("provider", N_("Provider"), QLineEdit(self))
+        for key, text in DETAIL_LABELS.items():
+            form.add_field(f"details.{key}", text, QLineEdit(self))
+        form.add_field("notes", N_("Notes"), text_box(self))
+        form.fields["kind"].currentIndexChanged.connect(self._show_kind_details)
+        self.finish_setup()
+        self._show_kind_details()
+
+    def _show_kind_details(self) -> None:
+        shown = KIND_DETAILS.get(self.form.fields["kind"].code() or "", ())
+        for key in DETAIL_LABELS:
+            self.form.set_field_visible(f"details.{key}", key in shown)
+        self.adjustSize()
+
+    def state_of(self, entry: Service | None) -> dict[str, Any]:
+        entry = entry or Service(kind=self._first_kind, status="ongoing", started_on=self.today)
+        state = {
+            "kind": entry.kind,
+            "status": entry.status,
+            "started_on": iso(entry.started_on),
+            "ended_on": iso(entry.ended_on),
+            "provider": entry.provider or "",
+            "notes": entry.notes or "",
+        }
+        for key in DETAIL_LABELS:
+            value = entry.details.get(key)
+            state[f"details.{key}"] = "" if value is None else str(value)
+        return state
+
+    def build(self, state: dict[str, Any]) -> Service:
+        details: dict[str, Any] = dict(self._extra)
+        for key in KIND_DETAILS.get(state["kind"], ()):
+            text = state[f"details.{key}"].strip()
+            if text:
+                details[key] = int(text) if key in NUMBER_DETAILS and text.isdigit() else text
+        return Service(
+            kind=state["kind"],
+            status=state["status"],
+            started_on=parse_date(state["started_on"]),
+            ended_on=parse_date(state["ended_on"]),
+            provider=blank_to_none(state["provider"]),
+            details=details,
+            notes=blank_to_none(state["notes"]),
+            id=self.entry_id,
+        )

@@ -1,0 +1,70 @@
+"""One tab of the case file: the forms and lists of one section, and a line on what is hidden.
+
+The page asks a tab for its `forms` (saved with the page's Save button, compared for unsaved
+changes) and its `lists` (whose buttons the page answers), loads the case into it, and
+retranslates it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+
+from app.access import Level
+from app.domain.model import Case
+from app.i18n import _
+from ui.pages.case_file.entry_list import EntryList
+from ui.pages.case_file.forms import hint_label
+from ui.pages.case_file.section_form import SectionForm
+
+
+class CaseTab(QWidget):
+    def __init__(self, section: str, level: Level, hint: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"tab_{section}")
+        self.section = section
+        self.level = level
+        self.forms: list[SectionForm] = []
+        self.lists: list[EntryList] = []
+        self._hint_text = hint
+        self.hint = hint_label(f"hint_{section}", self)
+        self.hint.setVisible(bool(hint))
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(12, 12, 12, 12)
+        self.column.setSpacing(12)
+        self.column.addWidget(self.hint)
+
+    def add_form(self, form: SectionForm, *, scroll: bool = True) -> SectionForm:
+        self.forms.append(form)
+        if not scroll:
+            self.column.addWidget(form)
+            return form
+        area = QScrollArea(self)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget(area)
+        inner_column = QVBoxLayout(inner)
+        inner_column.setContentsMargins(0, 0, 8, 0)
+        inner_column.addWidget(form)
+        inner_column.addStretch(1)
+        form.setMaximumWidth(860)
+        area.setWidget(inner)
+        self.column.addWidget(area, 1)
+        return form
+
+    def add_list(self, entries: EntryList) -> EntryList:
+        self.lists.append(entries)
+        self.column.addWidget(entries, 1)
+        return entries
+
+    def load(self, case: Case) -> None:
+        for form in self.forms:
+            form.load(case)
+        for entries in self.lists:
+            entries.load(case)
+
+    def retranslate_ui(self) -> None:
+        self.hint.setText(_(self._hint_text) if self._hint_text else "")
+        for form in self.forms:
+            form.retranslate_ui()
+        for entries in self.lists:
+            entries.retranslate_ui()

@@ -1,0 +1,286 @@
+"""One case file: a header with the case's actions, and one tab per section the role may see.
+
+The tabs (ui.pages.case_file) hold the forms and lists; this page loads the case through
+the service, saves the forms (the header's Save), answers the lists' Add / Edit / Delete with
+dialogs, and keeps typed text from being lost:
+- `unsaved_changes()` is true when a form differs from the loaded case, or an open entry
+  dialog differs from its entry;
+- opening another case, leaving the page, a manual lock and quitting ask Save / Discard /
+  Cancel (leaving cannot be stopped by a page, so the question comes right after, with
+  "Cancel" bringing the case file back);
+- an automatic lock asks nothing: what validates is saved, the rest is kept as a draft inside
+  the vault (ui.pages.case_file.drafts), offered back the next time the case is opened.
+Service calls for one case are short and run on the GUI thread; the PDF runs on the Runner.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import QLabel, QMessageBox, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from app import access
+from app.access import Level
+from app.codes import Section, label
+from app.domain.model import Case
+from app.domain.validation import InvalidCase
+from app.errors import AftercareError
+from app.i18n import _
+from app.services.base import Change
+from ui.pages.base import Page
+from ui.pages.case_file import (
+    care_plan_tab,
+    consent_tab,
+    followups_tab,
+    intake_tab,
+    legal_tab,
+    medical_tab,
+    notes_tab,
+    profile_tab,
+    referrals_tab,
+)
+from ui.pages.case_file import drafts as case_drafts
+from ui.pages.case_file.actions import CaseActions
+from ui.pages.case_file.entry_dialogs import EntryDialog
+from ui.pages.case_file.entry_list import EntryList
+from ui.pages.case_file.header import CaseHeader
+from ui.pages.case_file.section_form import SectionForm
+from ui.pages.case_file.tab import CaseTab
+from ui.runner import AUDIT
+
+TAB_BUILDERS = {
+    Section.PROFILE: profile_tab.build,
+    Section.INTAKE: intake_tab.build,
+    Section.CONSENT: consent_tab.build,
+    Section.CARE_PLAN: care_plan_tab.build,
+    Section.MEDICAL: medical_tab.build,
+    Section.LEGAL: legal_tab.build,
+    Section.FOLLOWUPS: followups_tab.build,
+    Section.REFERRALS: referrals_tab.build,
+    Section.NOTES: notes_tab.build,
+}
+
+
+def parse_argument(argument: Any) -> tuple[str | None, str | None]:
+    """(case number, tab) from "FZ-2026-0007", {"case": ..., "tab": ...} or (number, tab)."""
+    if isinstance(argument, str):
+        return argument, None
+    if isinstance(argument, dict):
+        return argument.get("case"), argument.get("tab")
+    if isinstance(argument, tuple | list) and len(argument) == 2:
+        return argument[0], argument[1]
+    return None, None
+
+
+class CaseFilePage(Page):
+    page_id = "case_file"
+    in_navigation = False
+
+    def __init__(self, ctx, runner, parent: QWidget | None = None):
+        super().__init__(ctx, runner, parent)
+        self.role = ctx.opened.user.role
+        self.case: Case | None = None
+        self.number: str | None = None
+        self.dialog: EntryDialog | None = None  # the add/edit dialog open now, if any
+        self._own_changes: set[Change] = set()
+
+        self.header = CaseHeader(self.role, self)
+        self.tabs = QTabWidget(self, objectName="case_tabs")
+        self.tabs.setDocumentMode(True)
+        self.case_tabs: dict[str, CaseTab] = {}
+        for section in Section:
+            level = access.section_level(self.role, section)
+            if level == Level.NONE:
+                continue
+            tab = TAB_BUILDERS[section](level, self.tabs)
+            self.case_tabs[section] = tab
+            self.tabs.addTab(tab, label(Section, section))
+            for form in tab.forms:
+                form.edited.connect(self._update_dirty)
+        self.actions = CaseActions(self)
+        for tab in self.case_tabs.values():
+            for entries in tab.lists:
+                self.actions.connect_list(entries)
+        self.header.save_clicked.connect(self.save_all)
+        self.header.revert_clicked.connect(self.discard_all)
+        self.header.close_clicked.connect(self.actions.close_case)
+        self.header.reopen_clicked.connect(self.actions.reopen_case)
+        self.header.approve_clicked.connect(self.actions.approve_closure)
+        self.header.pdf_clicked.connect(self.actions.export_pdf)
+
+        self.empty = QLabel(self, objectName="case_file_empty")
+        self.empty.setStyleSheet("color: #5f6368; font-size: 12pt;")
+        content = QWidget(self)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.header)
+        column.addWidget(self.tabs, 1)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(content)
+        QVBoxLayout(self).addWidget(self.stack)
+        self._leave_check = QTimer(self, singleShot=True, interval=0)
+        self._leave_check.timeout.connect(self._after_leaving)
+        self.retranslate_ui()
+
+    # --- the Page contract ----------------------------------------------------------------------
+
+    @classmethod
+    def title(cls) -> str:
+        return _("Case file")
+
+    def retranslate_ui(self) -> None:
+        self.empty.setText(_("Open a case from the case list."))
+        self.header.retranslate_ui()
+        for index, section in enumerate(self.case_tabs):
+            self.tabs.setTabText(index, label(Section, section))
+            self.case_tabs[section].retranslate_ui()
+
+    def open(self, argument: Any) -> None:
+        number, tab = parse_argument(argument)
+        if number and number != self.number:
+            if self.unsaved_changes() and not self.ask_save_or_discard():
+                return
+            if not self.load_case(number):
+                return
+            self.show_tab(tab)
+            case_drafts.offer_back(self)
+        else:
+            self.show_tab(tab)
+
+    def unsaved_changes(self) -> bool:
+        if self.dialog is not None and self.dialog.dirty():
+            return True
+        return any(form.dirty() for form in self.forms())
+
+    def save_or_discard_for_lock(self, auto: bool) -> bool:
+        if not auto:
+            return self.ask_save_or_discard()
+        case_drafts.keep_for_lock(self)
+        return True
+
+    def on_changed(self, changes: Any) -> None:
+        """Reload the case when something else (an import, a referral reply) changed it."""
+        found = [changes] if isinstance(changes, Change) else []
+        if isinstance(changes, frozenset | set | list | tuple):
+            found = [c for c in changes if isinstance(c, Change)]
+        foreign = [c for c in found if c not in self._own_changes]
+        self._own_changes.difference_update(found)
+        mine = self.number and any(c.case_number == self.number for c in foreign)
+        if mine and not self.unsaved_changes():
+            self.load_case(self.number)
+
+    # --- loading ----------------------------------------------------------------------------------
+
+    def forms(self) -> list[SectionForm]:
+        return [form for tab in self.case_tabs.values() for form in tab.forms]
+
+    def lists(self) -> list[EntryList]:
+        return [entries for tab in self.case_tabs.values() for entries in tab.lists]
+
+    def load_case(self, number: str) -> bool:
+        try:
+            case = self.ctx.services.cases.open_case(number)
+            approval = self.ctx.services.cases.closure_approval(number)
+        except AftercareError as error:
+            QMessageBox.warning(self, _("Aftercare"), str(error))
+            return False
+        self.case, self.number = case, number
+        for tab in self.case_tabs.values():
+            tab.load(case)
+        self.header.show_case(case, approval, self.ctx.today())
+        self.stack.setCurrentIndex(1)
+        self._update_dirty()
+        return True
+
+    def refresh_header(self) -> None:
+        if self.case is not None:
+            approval = self.ctx.services.cases.closure_approval(self.case.case_number)
+            self.header.show_case(self.case, approval, self.ctx.today())
+
+    def show_tab(self, section: str | None) -> None:
+        if section in self.case_tabs:
+            self.tabs.setCurrentWidget(self.case_tabs[section])
+
+    def _update_dirty(self) -> None:
+        editable = any(form.writable for form in self.forms())
+        self.header.set_dirty(any(form.dirty() for form in self.forms()), editable)
+
+    def announce(self, change: Change) -> None:
+        """Tell the other pages (case list, follow-ups due, audit) what this page changed."""
+        self._own_changes.add(change)
+        self.runner.changed.emit(frozenset({change, AUDIT}))
+
+    # --- saving -----------------------------------------------------------------------------------
+
+    def save_all(self) -> bool:
+        """Save every form that changed; on a problem show it beside its field and stop."""
+        for tab in self.case_tabs.values():
+            for form in tab.forms:
+                if not form.dirty():
+                    continue
+                try:
+                    change = form.save(self.ctx.services, self.number)
+                except InvalidCase as invalid:
+                    self.tabs.setCurrentWidget(tab)
+                    form.show_problems(invalid.problems)
+                    self.status.emit(_("Not saved: please correct what is marked in red."))
+                    self._update_dirty()
+                    return False
+                except AftercareError as error:
+                    QMessageBox.warning(self, _("Aftercare"), str(error))
+                    return False
+                self.announce(change)
+        self._update_dirty()
+        self.refresh_header()
+        self.status.emit(_("Saved."))
+        return True
+
+    def discard_all(self) -> None:
+        for form in self.forms():
+            form.revert()
+        self._update_dirty()
+
+    def ask_save_or_discard(self) -> bool:
+        """Save / Discard / Cancel for typed text; False when the person chose Cancel."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Unsaved changes"),
+            _("Case {number} has changes that are not saved yet.").format(number=self.number),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("unsaved_question")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        dialog = self.dialog if self.dialog is not None and self.dialog.dirty() else None
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard_all()
+            if dialog is not None:
+                dialog.reject()
+            return True
+        if dialog is not None and not dialog.try_save():
+            return False
+        return self.save_all()
+
+    # --- leaving the page -------------------------------------------------------------------------
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous() and self.ctx.is_unlocked and self.unsaved_changes():
+            self._leave_check.start()
+
+    def _after_leaving(self) -> None:
+        if not self.ctx.is_unlocked or self.isVisible() or not self.unsaved_changes():
+            return
+        if not self.ask_save_or_discard():
+            self.navigate.emit(self.page_id, None)
+
+
+PAGE = CaseFilePage
