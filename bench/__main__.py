@@ -73,6 +73,8 @@ def run(sizes: tuple[int, ...], runs: int, log) -> dict:
             "cores": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            # Other work on the machine slows every figure: the run records how busy it was.
+            "load_average_at_start": round(os.getloadavg()[0], 2),
         },
         "runs": runs,
         "sizes": {},
@@ -97,6 +99,7 @@ def run(sizes: tuple[int, ...], runs: int, log) -> dict:
     if small and large:
         for key in GROWTH:
             result[f"growth_{key}"] = _ratio(large[key], small[key])
+    result["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     result["notes"] = NOTES
     return result
 
