@@ -8,10 +8,11 @@ a font that writes Chinese, and Qt's own zh_CN translations.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from app.context import AppContext
@@ -30,8 +31,23 @@ def _settle(window: MainWindow) -> None:
         QApplication.processEvents()
 
 
+def _quiet_offscreen(_kind: QtMsgType, _context, message: str) -> None:
+    # The offscreen platform warns on every top-level window it cannot resize to a hint;
+    # that says nothing about this installation, so it would only clutter the check's lines.
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
 def check_window(folder: Path, user: str, passphrase: str) -> str:
     """Sign in through the unlock page, show the pages, lock; returns the CJK font family."""
+    previous = qInstallMessageHandler(_quiet_offscreen)
+    try:
+        return _check_window(folder, user, passphrase)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _check_window(folder: Path, user: str, passphrase: str) -> str:
     app, language = create_application(locale="zh_CN")
     if not language.qt_translator_loaded:
         raise WindowCheckFailed("Qt's qtbase_zh_CN translations were not found")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
@@ -80,7 +80,8 @@ def _languages(tags: Iterable[str]) -> str:
     for tag in tags:
         try:
             names.append(Locale.parse(tag.replace("-", "_")).get_display_name(locale) or tag)
-        except (ValueError, TypeError, LookupError):  # babel has no name for it: keep the tag
+        # UnknownLocaleError: the bundle ships babel's data for zh_CN and en only
+        except (ValueError, TypeError, LookupError, UnknownLocaleError):
             names.append(locale.languages.get(tag, tag))
     return ", ".join(names)
 
