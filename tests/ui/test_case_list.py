@@ -298,11 +298,11 @@ def test_new_case_shows_a_problem_beside_its_field_then_saves(qtbot, writable):
 
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     name_problem = dialog.messages["person.full_name"]
-    assert name_problem.isVisible() and name_problem.text() == "is empty"
+    assert name_problem.isVisible() and name_problem.text() == "Full name is empty"
     assert not runner.busy and not dialog.created_number
 
     dialog.birth_edit.set_date(TODAY.replace(year=TODAY.year + 1))  # in the future
-    assert dialog.messages["person.date_of_birth"].text() == "is in the future"
+    assert dialog.messages["person.date_of_birth"].text() == "Date of birth is in the future"
     dialog.birth_edit.set_date(None)
     dialog.age_spin.setValue(12)
     assert dialog.form.isRowVisible(dialog._guardian_box)  # a child: a guardian status is asked
@@ -333,5 +333,33 @@ def test_new_case_refuses_a_number_already_used(qtbot, writable):
     qtbot.keyClicks(dialog.name_edit, "Someone")
     dialog.age_spin.setValue(30)
     dialog.save()
-    assert dialog.messages["case_number"].text() == "is already used by another case"
+    assert dialog.messages["case_number"].text() == "Case number is already used by another case"
     assert not runner.busy
+
+
+@pytest.fixture
+def small_catalog(tmp_path, monkeypatch):
+    """A real zh_CN catalog of a few messages, so the test does not depend on i18n/."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from app import i18n
+
+    messages = tmp_path / "i18n" / "zh_CN" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    catalog = Catalog(locale="zh_CN")
+    for source, translation in {"Case number": "案件编号", "Cases": "案件", "Open": "在案"}.items():
+        catalog.add(source, translation)
+    with (messages / "messages.po").open("wb") as fh:
+        write_po(fh, catalog)
+    monkeypatch.setattr(i18n, "catalog_dir", lambda: tmp_path / "i18n")
+
+
+def test_language_switch_retranslates_headers_and_labels(case_page, small_catalog):
+    from app import i18n
+
+    i18n.set_locale("zh_CN")
+    case_page.retranslate_ui()
+    assert case_page.model.headerData(Column.CASE_NUMBER, Qt.Orientation.Horizontal) == "案件编号"
+    assert case_page.heading.text() == "案件"
+    assert case_page.status_filter.itemText(1) == "在案"

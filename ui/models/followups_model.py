@@ -1,7 +1,7 @@
 """Follow-ups due: overdue ones first, then those due soon, for the Follow-ups page.
 
 The list is short (open cases' visits in a few weeks), so it is loaded whole, in the
-service's order (due date, then case number). Overdue rows are highlighted.
+service's order (due date, then case number). Overdue visits are marked in red.
 """
 
 from __future__ import annotations
@@ -92,10 +92,13 @@ class FollowupsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             name = None if self._mask_names else due.full_name
             return (due.case_number, name, due.due_on, (due.due_on - self._today()).days)[column]
-        if due.overdue and role == Qt.ItemDataRole.BackgroundRole:
-            return OVERDUE_BACKGROUND
-        if due.overdue and role == Qt.ItemDataRole.ForegroundRole and column == Column.WHEN:
-            return OVERDUE_TEXT
+        # Only the "when" cell is marked: a page of overdue visits stays readable, not a wall
+        # of colour.
+        if due.overdue and column == Column.WHEN:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return OVERDUE_BACKGROUND
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return OVERDUE_TEXT
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):

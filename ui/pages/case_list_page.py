@@ -224,9 +224,7 @@ class CaseListPage(Page):
     def retranslate_ui(self) -> None:
         self.heading.setText(_("Cases"))
         self.new_button.setText(_("New case..."))
-        self.search_edit.setPlaceholderText(
-            _("Search by name, case number, ID number or phone - results appear as you type")
-        )
+        self.search_edit.setPlaceholderText(_("Search by name, case number, ID number or phone"))
         for combo in (self.status_filter, self.group_filter, self.exploitation_filter):
             combo.retranslate_ui()
         self.origin_filter.retranslate_ui()

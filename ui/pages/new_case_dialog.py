@@ -114,6 +114,7 @@ class NewCaseDialog(QDialog):
         self.guardian_combo.set_code(GuardianStatus.TRACING)
 
         self.messages: dict[str, QLabel] = {}
+        self._field_names: dict[str, str] = {}
         self.form = form = QFormLayout()
         form.setVerticalSpacing(6)
         for path, text, widget in (
@@ -129,6 +130,7 @@ class NewCaseDialog(QDialog):
             ("guardian", _("Guardian"), self.guardian_combo),
         ):
             form.addRow(text, self._with_message(path, widget))
+            self._field_names[path] = text
         self.general_message = QLabel(self, objectName="new_case_problems")
         self.general_message.setStyleSheet(_ERROR_STYLE)
         self.general_message.setWordWrap(True)
@@ -148,6 +150,8 @@ class NewCaseDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(12)
         layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.general_message)
@@ -167,6 +171,7 @@ class NewCaseDialog(QDialog):
         ):
             signal.connect(self._edited)
         self._update_guardian()
+        self.name_edit.setFocus()
 
     def _with_message(self, path: str, widget: QWidget) -> QWidget:
         """The field with a line under it for its problem (hidden while there is none)."""
@@ -231,7 +236,11 @@ class NewCaseDialog(QDialog):
             if path is None:
                 general.append(str(problem))
             else:
-                by_field.setdefault(path, []).append(problem.message)
+                by_field.setdefault(path, []).append(
+                    _("{field} {problem}").format(
+                        field=self._field_names[path], problem=problem.message
+                    )
+                )
         for path, label in self.messages.items():
             label.setText("; ".join(by_field.get(path, [])))
             label.setVisible(path in by_field)
