@@ -8,8 +8,10 @@ signal, language changes and navigation between pages, and carries out a lock:
        manual lock or quit a page may cancel; an automatic lock cannot be cancelled;
     2. open dialogs are rejected;
     3. the clipboard is cleared if it still holds what we copied;
-    4. the pages (and their models) are destroyed and the vault is locked (AppContext.lock);
-    5. the unlock screen is shown.
+    4. the pages (and their models) are destroyed;
+    5. when something changed since the last backup, an automatic backup is written
+       (app.vault.auto_backup) on the runner's worker; whatever it does, the lock goes on;
+    6. the vault is locked (AppContext.lock) and the unlock screen is shown.
 An automatic lock that arrives while a Runner call is working waits for it to finish.
 
 The title is "Aftercare" and, when unlocked, the unit's name: never anything about a case.
@@ -39,9 +41,11 @@ from app import settings as app_settings
 from app.codes import Role, label
 from app.context import AppContext
 from app.i18n import _
+from app.vault import auto_backup
 from app.vault.vault import is_vault
 from ui.language import Language
 from ui.pages import page_classes
+from ui.pages.backups_page import BackupsPage, failure_lines
 from ui.pages.base import Page
 from ui.pages.settings_page import SettingsPage
 from ui.pages.unlock_page import UnlockPage
@@ -213,6 +217,9 @@ class MainWindow(QMainWindow):
             if isinstance(page, SettingsPage):
                 page.language_chosen.connect(self.set_language)
                 page.lock_minutes_chosen.connect(self.set_lock_minutes)
+            if isinstance(page, BackupsPage):
+                page.second_folder_chosen.connect(self.set_backup_folder)
+                page.open_vault_requested.connect(self.open_restored_vault)
             self._pages.append(page)
             self.page_stack.addWidget(page)
             if page.in_navigation:
@@ -246,6 +253,7 @@ class MainWindow(QMainWindow):
             self.show_page(nav[0].page_id)
         self.guard.arm()
         self._update_title()
+        self._report_backup_problems()
 
     def lock(self, auto: bool = False) -> bool:
         """Lock now; False when a page's question was cancelled or a call is still running."""
@@ -262,6 +270,7 @@ class MainWindow(QMainWindow):
         clear_clipboard_if_ours()
         self.guard.disarm()
         self._destroy_pages()
+        self._back_up_before_lock()
         self.ctx.lock()
         self.unlock_page.reset()
         self.stack.setCurrentIndex(0)
@@ -269,6 +278,49 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self._update_title()
         return True
+
+    def _back_up_before_lock(self) -> None:
+        """An automatic backup when something changed, behind the runner's progress dialog.
+        Nothing here may stop the lock: a failure is in the audit trail (auto_backup records
+        it) and is shown at the next unlock."""
+        opened = self.ctx.opened
+        second = self.ctx.settings.get(app_settings.BACKUP_FOLDER)
+        try:
+            if not auto_backup.needs_backup(opened, second):
+                return
+            self.runner.run(
+                lambda: auto_backup.back_up(opened, second, trigger="lock"),
+                parent=self,
+                label=_("Backing up the vault before locking..."),
+                on_error=lambda _exc: None,  # unexpected (a damaged vault): lock all the same
+            )
+            self.runner.wait_for_idle(-1)  # no deadline: the connection is closed only after
+        except Exception:  # the lock must happen whatever the backup did
+            return
+
+    def _report_backup_problems(self) -> None:
+        found = auto_backup.problems(
+            self.ctx.opened.conn, self.ctx.settings.get(app_settings.BACKUP_FOLDER)
+        )
+        if not found:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Automatic backup"),
+            _("The last automatic backup did not reach every place:")
+            + "\n"
+            + failure_lines(found)
+            + "\n\n"
+            + _(
+                "Plug in the backup drive, or ask a supervisor or administrator to choose "
+                "another folder on the Backups page. It is tried again at the next lock."
+            ),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("backup_problems")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not blocking: the person can read it and go on
 
     def _runner_idle(self) -> None:
         if self._lock_pending and not self.runner.busy:
@@ -291,6 +343,10 @@ class MainWindow(QMainWindow):
     def set_lock_minutes(self, minutes: int) -> None:
         self.guard.set_timeout_minutes(minutes)
         self.ctx.settings[app_settings.LOCK_MINUTES] = minutes
+        self._store_settings()
+
+    def set_backup_folder(self, folder: str) -> None:
+        self.ctx.settings[app_settings.BACKUP_FOLDER] = folder or None
         self._store_settings()
 
     def _store_settings(self) -> None:
@@ -333,6 +389,10 @@ class MainWindow(QMainWindow):
             self.show_unlocked()
         else:
             self.ctx.vault_folder = previous
+
+    def open_restored_vault(self, folder: str) -> None:
+        if self.lock(False):
+            self._use_folder(Path(folder))
 
     def _use_folder(self, folder: Path) -> None:
         self.ctx.vault_folder = folder

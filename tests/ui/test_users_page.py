@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from app.vault.vault import Vault
 from tests.ui.support import ADMIN, sign_in
@@ -99,9 +100,11 @@ def test_reset_with_the_recovery_code_then_add_a_user(qtbot, window, recovery_co
     )
 
 
-def test_new_recovery_code_must_be_confirmed(qtbot, window):
+def test_new_recovery_code_must_be_confirmed(qtbot, window, tmp_path, monkeypatch):
     sign_in(qtbot, window, ADMIN)
     page = window.show_page("users")
+    pdf = tmp_path / "kit.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), ""))
     when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     page.new_recovery_code()
     window.runner.wait_for_idle()
@@ -110,6 +113,8 @@ def test_new_recovery_code_must_be_confirmed(qtbot, window):
     assert dialog is not None and dialog.isVisible()
     groups = dialog.view.groups()
     assert len(groups) == 10 and all(len(g) == 4 and g.isdigit() for g in groups)
+    kit_text = "".join(p.extract_text() for p in PdfReader(pdf).pages)  # the kit PDF too
+    assert all(g in kit_text for g in groups)
     assert not dialog.ok.isEnabled()
     dialog.view.confirm.setChecked(True)
     assert dialog.ok.isEnabled()

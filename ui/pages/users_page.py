@@ -1,5 +1,6 @@
 """Users (administrators): the list, add, remove (rotates the data key), reset a forgotten
-passphrase with the recovery code, and replace the recovery code."""
+passphrase with the recovery code, and a new recovery kit (replaces the recovery code and
+writes its PDF, app.vault.kit)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -23,9 +25,10 @@ from PySide6.QtWidgets import (
 from app import access
 from app.codes import Role
 from app.i18n import _
+from app.vault import kit
 from ui.models.users_model import UsersModel
 from ui.pages.base import Page
-from ui.runner import AUDIT, USERS
+from ui.runner import AUDIT, USERS, error_text
 from ui.widgets.code_combo import CodeCombo
 from ui.widgets.passphrase_edit import PassphraseEdit
 from ui.widgets.recovery_code import RecoveryCodeDialog
@@ -163,7 +166,7 @@ class UsersPage(Page):
         self.add_button.setText(_("Add user..."))
         self.remove_button.setText(_("Remove..."))
         self.reset_button.setText(_("Reset with recovery code..."))
-        self.recovery_button.setText(_("New recovery code..."))
+        self.recovery_button.setText(_("New recovery kit..."))
         self.model.retranslate()
 
     def refresh(self) -> None:
@@ -255,30 +258,58 @@ class UsersPage(Page):
         )
 
     def new_recovery_code(self) -> None:
+        """A new recovery code, written into a recovery kit PDF and shown once on screen."""
         answer = QMessageBox.question(
             self,
-            _("New recovery code"),
+            _("New recovery kit"),
             _(
                 "Make a new recovery code? The printed code stops working at once; destroy "
-                "the old envelope after you have sealed the new one."
+                "the old envelope after you have sealed the new one.\n\nThe new code is "
+                "written into a PDF to print. The PDF is not encrypted and holds the code: "
+                "print it, then delete the file."
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes or not self.ctx.is_unlocked:
             return
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save recovery kit PDF"),
+            "recovery-kit.pdf",
+            _("PDF files (*.pdf)"),
+            options=QFileDialog.Option.DontUseNativeDialog,
+        )
+        if not path or not self.ctx.is_unlocked:
+            return  # nothing was changed
         opened = self.ctx.opened
         unit = opened.unit
+
+        def written(code: str) -> None:
+            self.status.emit(
+                _("Recovery kit written to {file}. Print it, then delete the file.").format(
+                    file=path
+                )
+            )
+            self._show_code(code, unit)
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, _("Aftercare"), error_text(exc))
+            if isinstance(exc, kit.KitNotWritten):  # the old code is gone: show the new one
+                self._show_code(exc.code, unit)
+
         self.runner.run(
-            opened.new_recovery_code,
+            lambda: kit.new_recovery_kit(opened, path),
             parent=self,
-            label=_("Making a new recovery code..."),
-            on_success=lambda code: self._show_code(code, unit),
+            label=_("Making a new recovery kit..."),
+            on_success=written,
+            on_error=failed,
             changes=[AUDIT],
         )
 
     def _show_code(self, code: str, unit) -> None:
         dialog = RecoveryCodeDialog(code, self, unit_name=unit.name, unit_code=unit.code)
+        dialog.view.save_kit.hide()  # the kit was written (and audited) already
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal, without a nested event loop
 

@@ -129,6 +129,15 @@ class RecoveryCodeView(QWidget):
             atomic_write_bytes(path, data)
         except (AftercareError, OSError) as exc:
             QMessageBox.warning(self, _("Aftercare"), str(exc))
+            return
+        QMessageBox.information(
+            self,
+            _("Save recovery kit PDF"),
+            _(
+                "Saved to {file}. The PDF holds the recovery code and is not encrypted: "
+                "print it, then delete the file."
+            ).format(file=path),
+        )
 
 
 class RecoveryCodeDialog(QDialog):
