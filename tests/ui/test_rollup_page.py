@@ -97,7 +97,7 @@ def test_rolling_up_real_summaries(qtbot, rollup_window, summary_files, tmp_path
     assert [row[FileColumn.FILE] for row in shown] == [summary_files[n].name for n in names]
     statuses = [model.data(model.index(r, 0), Qt.ItemDataRole.UserRole) for r in range(5)]
     assert statuses == ["replaced", "accepted", "other_period", "rejected", "rejected"]
-    assert shown[0][FileColumn.RESULT] == "Replaced by a later summary"
+    assert shown[0][FileColumn.RESULT] == "Replaced"
     assert shown[0][FileColumn.REASON].startswith("Replaced by summary-350100-S01-2026-Q3.json")
     assert shown[2][FileColumn.REASON] == "A summary of 2026-Q2, not of 2026-Q3."
     assert shown[3][FileColumn.RESULT] == "Rejected"

@@ -14,8 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.i18n import _
-from app.pdf.rollup_report import FILE_STATUS
+from app.i18n import N_, _
 from app.pdf.summary import col_label, format_cell, format_share, indicator_title, row_label
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -153,6 +152,15 @@ class FileColumn(IntEnum):
     REASON = 3
 
 
+# Short, for a column; the reason column says the rest (replaced by which file, ...).
+FILE_STATUS: dict[str, str] = {
+    "accepted": N_("Accepted"),
+    "replaced": N_("Replaced"),
+    "rejected": N_("Rejected"),
+    "other_period": N_("Other period"),
+}
+
+
 def file_status_label(code: str) -> str:
     return _(FILE_STATUS[code]) if code in FILE_STATUS else code
 
@@ -190,8 +198,8 @@ class RollupFilesModel(_ReadOnlyModel):
             return entry.get("reason") or ""
         if role == Qt.ItemDataRole.UserRole:
             return entry["status"]
-        if role == Qt.ItemDataRole.ToolTipRole and column == FileColumn.REASON:
-            return entry.get("reason") or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry["file"] if column == FileColumn.FILE else entry.get("reason") or None
         if role == Qt.ItemDataRole.ForegroundRole and entry["status"] != "accepted":
             return _REJECTED if entry["status"] == "rejected" else _MUTED
         return None

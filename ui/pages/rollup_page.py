@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -105,9 +105,12 @@ class RollupPage(Page):
         out_row.addWidget(self.out_button)
         self.option_labels = [QLabel(self.options_box) for _i in range(3)]
         options_form = QFormLayout(self.options_box)
-        for label, field in zip(
-            self.option_labels, (trust_row, self.threshold_spin, out_row), strict=True
-        ):
+        options_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # full-width paths
+        threshold_row = QHBoxLayout()
+        threshold_row.addWidget(self.threshold_spin)
+        threshold_row.addStretch(1)
+        fields = (trust_row, threshold_row, out_row)
+        for label, field in zip(self.option_labels, fields, strict=True):
             options_form.addRow(label, field)
 
         self.run_button = QPushButton(self, objectName="rollup_run")
@@ -122,8 +125,13 @@ class RollupPage(Page):
         self.files_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.files_view.verticalHeader().hide()
         self.files_view.setWordWrap(False)
+        self.files_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # tooltips have it all
+        self.files_view.verticalHeader().setDefaultSectionSize(24)
         header = self.files_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Long file names are cut (the tooltip has them); the reason gets the room.
+        header.setSectionResizeMode(FileColumn.FILE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(FileColumn.FILE, 210)
         header.setSectionResizeMode(FileColumn.REASON, QHeaderView.ResizeMode.Stretch)
         self.scope_label = QLabel(self)
         self.scope_combo = QComboBox(self, objectName="rollup_scope")
@@ -137,7 +145,7 @@ class RollupPage(Page):
         left.addWidget(self.run_button)
         left_widget = QWidget(self)
         left_widget.setLayout(left)
-        left_widget.setFixedWidth(380)
+        left_widget.setFixedWidth(330)
         scope_row = QHBoxLayout()
         scope_row.addWidget(self.scope_label)
         scope_row.addWidget(self.scope_combo)
@@ -146,7 +154,7 @@ class RollupPage(Page):
         scope_row.addWidget(self.open_folder_button)
         right = QVBoxLayout()
         right.addWidget(self.result_label)
-        right.addWidget(self.files_view, 2)
+        right.addWidget(self.files_view, 3)
         right.addLayout(scope_row)
         right.addWidget(self.preview, 5)
         body = QHBoxLayout()
@@ -384,7 +392,7 @@ class RollupPage(Page):
         self.add_button.setText(_("Add files..."))
         self.remove_button.setText(_("Remove"))
         self.options_box.setTitle(_("Options"))
-        self.trust_edit.setPlaceholderText(_("none: any validly signed summary"))
+        self.trust_edit.setPlaceholderText(_("none (any valid signature)"))
         self.trust_button.setText(_("Choose..."))
         self.trust_clear.setText(_("Clear"))
         self.out_button.setText(_("Choose..."))

@@ -37,6 +37,7 @@ def read_only_view(model: QAbstractItemModel, parent: QWidget, name: str) -> QTa
     view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     view.setAlternatingRowColors(False)
     view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(26)
     view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     view.setStyleSheet("QTableView { gridline-color: #e3e6ea; }")
