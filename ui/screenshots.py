@@ -60,8 +60,6 @@ SHOTS: tuple[Shot, ...] = (
     Shot("audit", "admin", "audit"),
     Shot("reports", "admin", "reports", "preview"),  # the last complete quarter, previewed
     Shot("rollup", "admin", "rollup", "demo"),  # invented summaries of four units, rolled up
-    Shot("reports", "admin", "reports", "preview"),  # the last complete quarter, previewed
-    Shot("rollup", "admin", "rollup", "demo"),  # invented summaries of four units, rolled up
 )
 
 
