@@ -39,6 +39,9 @@ SORT_COLUMNS = {
     "next_followup": NEXT_FOLLOWUP_SQL,
 }
 
+# Sort keys whose column is NOT NULL in the schema.
+NOT_NULL_SORTS = frozenset({"case_number", "name", "status", "opened_on"})
+
 
 @dataclass(frozen=True)
 class CaseFilter:
@@ -97,7 +100,10 @@ def list_ids(conn, filters: CaseFilter, sort: str, descending: bool, today: dt.d
     sql = "SELECT c.id FROM cases c"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {order} IS NULL, {order} {direction}, c.id {direction}"
+    # Unknown values last; columns that are never NULL skip that term, so the order can come
+    # straight from an index (cases_opened) instead of a sort of every row.
+    nulls_last = "" if sort in NOT_NULL_SORTS else f"{order} IS NULL, "
+    sql += f" ORDER BY {nulls_last}{order} {direction}, c.id {direction}"
     return [r[0] for r in conn.execute(sql, args)]
 
 
