@@ -363,3 +363,40 @@ def test_language_switch_retranslates_headers_and_labels(case_page, small_catalo
     assert case_page.model.headerData(Column.CASE_NUMBER, Qt.Orientation.Horizontal) == "案件编号"
     assert case_page.heading.text() == "案件"
     assert case_page.status_filter.itemText(1) == "在案"
+
+
+def test_enter_opens_the_selected_case(qtbot, case_page):
+    view = case_page.table
+    view.setFocus()
+    view.setCurrentIndex(case_page.model.index(4, Column.CASE_NUMBER))
+    with qtbot.waitSignal(case_page.navigate) as opened:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert opened.args == ["case_file", case_page.model.case_row(4).case_number]
+
+
+def test_new_case_button_opens_the_dialog_then_the_new_case(qtbot, writable):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.pages.case_list_page import CaseListPage
+    from ui.pages.new_case_dialog import NewCaseDialog
+
+    runner = Runner()
+    page = CaseListPage(writable, runner)
+    qtbot.addWidget(page)
+    runner.changed.connect(page.on_changed)  # as the main window routes it
+    page.show()
+    page.refresh()
+
+    def fill_in() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NewCaseDialog))
+        dialog.name_edit.setText("Ana")
+        dialog.age_spin.setValue(30)
+        dialog.save()
+
+    QTimer.singleShot(0, fill_in)
+    with qtbot.waitSignal(page.navigate, timeout=15_000) as opened:
+        qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert opened.args == ["case_file", "FZ-2026-0301"]
+    assert page.model.total() == 301
+    assert page.model.case_row(0).case_number == "FZ-2026-0301"

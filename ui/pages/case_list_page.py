@@ -8,11 +8,14 @@ role may not read. Double-click or Enter opens the case file.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -54,6 +57,17 @@ ORIGIN_PROVINCES: dict[str, str] = {
     "410000": N_("Henan"),
 }
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
+
+
+@contextlib.contextmanager
+def busy_cursor() -> Iterator[None]:
+    """A wait cursor while a query runs on the GUI thread (a sort of 100,000 cases by a
+    computed column takes a moment)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def case_changes(changes: object) -> list[Change]:
@@ -242,7 +256,8 @@ class CaseListPage(Page):
         if self._loaded or not self.ctx.is_unlocked or self.runner.busy:
             return
         self._loaded = True
-        self.model.set_source(self.ctx.services.lists)
+        with busy_cursor():
+            self.model.set_source(self.ctx.services.lists)
         if self.table.horizontalHeader().sectionSize(Column.NAME) < 140:
             self.table.resizeColumnsToContents()
         self._show_count()
@@ -252,7 +267,8 @@ class CaseListPage(Page):
         if not found or not self._loaded:
             return
         if any(c.what in _REQUERY for c in found):
-            self.model.reload(keep_rows=self.model.fetched(), recount=True)
+            with busy_cursor():
+                self.model.reload(keep_rows=self.model.fetched(), recount=True)
             self._show_count()
         else:
             self.model.refresh_cases(c.case_id for c in found)
@@ -274,7 +290,8 @@ class CaseListPage(Page):
             "" if valid else "QComboBox { border: 1px solid #b3261e; }"
         )
         if self._loaded and self.current_filters() != self.model.filters:
-            self.model.set_filters(self.current_filters())
+            with busy_cursor():
+                self.model.set_filters(self.current_filters())
             self._show_count()
 
     def clear_filters(self) -> None:
@@ -291,9 +308,13 @@ class CaseListPage(Page):
         self._filters_changed()
 
     def _run_search(self) -> None:
+        if self.runner.busy:  # the worker has the vault: search when it is done
+            self._search_timer.start()
+            return
         self._search_timer.stop()
         if self._loaded:
-            self.model.set_search(self.search_edit.text())
+            with busy_cursor():
+                self.model.set_search(self.search_edit.text())
             self._show_count()
 
     def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
@@ -303,7 +324,8 @@ class CaseListPage(Page):
             header.setSortIndicator(*self.model.sort_state())
             header.blockSignals(False)
             return
-        self.model.sort(column, order)
+        with busy_cursor():
+            self.model.sort(column, order)
 
     def _show_count(self) -> None:
         total = self.model.total()
