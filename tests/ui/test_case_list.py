@@ -348,7 +348,11 @@ def small_catalog(tmp_path, monkeypatch):
     messages = tmp_path / "i18n" / "zh_CN" / "LC_MESSAGES"
     messages.mkdir(parents=True)
     catalog = Catalog(locale="zh_CN")
-    for source, translation in {"Case number": "案件编号", "Cases": "案件", "Open": "在案"}.items():
+    for source, translation in {
+        "Case number": "案件编号",
+        "Case files": "个案列表",
+        "Open": "在案",
+    }.items():
         catalog.add(source, translation)
     with (messages / "messages.po").open("wb") as fh:
         write_po(fh, catalog)
@@ -361,7 +365,7 @@ def test_language_switch_retranslates_headers_and_labels(case_page, small_catalo
     i18n.set_locale("zh_CN")
     case_page.retranslate_ui()
     assert case_page.model.headerData(Column.CASE_NUMBER, Qt.Orientation.Horizontal) == "案件编号"
-    assert case_page.heading.text() == "案件"
+    assert case_page.heading.text() == "个案列表"
     assert case_page.status_filter.itemText(1) == "在案"
 
 

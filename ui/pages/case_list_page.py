@@ -233,10 +233,10 @@ class CaseListPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return _("Cases")
+        return _("Case files")
 
     def retranslate_ui(self) -> None:
-        self.heading.setText(_("Cases"))
+        self.heading.setText(_("Case files"))
         self.new_button.setText(_("New case..."))
         self.search_edit.setPlaceholderText(_("Search by name, case number, ID number or phone"))
         for combo in (self.status_filter, self.group_filter, self.exploitation_filter):

@@ -52,7 +52,8 @@ class FollowupsPage(Page):
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # No stretched column: the red "when" cells stay the width of their text.
+        header.setStretchLastSection(False)
         for column, width in zip(Column, (170, 160, 150, 160), strict=True):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._open_index)
