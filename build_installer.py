@@ -59,65 +59,18 @@ Fetched from PyPI's package {package}, whose own licence (for the packaging) fol
 {package_licence}"""
 
 # The window uses QtCore, QtGui and QtWidgets only (grep "from PySide6" ui/).
-QT_EXCLUDES = [
-    f"PySide6.{module}"
-    for module in [
-        "Qt3DAnimation",
-        "Qt3DCore",
-        "Qt3DExtras",
-        "Qt3DInput",
-        "Qt3DLogic",
-        "Qt3DRender",
-        "QtBluetooth",
-        "QtCharts",
-        "QtConcurrent",
-        "QtDataVisualization",
-        "QtDBus",
-        "QtDesigner",
-        "QtGraphs",
-        "QtHelp",
-        "QtHttpServer",
-        "QtLabsStyleKit",
-        "QtLocation",
-        "QtMultimedia",
-        "QtMultimediaWidgets",
-        "QtNetwork",
-        "QtNetworkAuth",
-        "QtNfc",
-        "QtOpenGL",
-        "QtOpenGLWidgets",
-        "QtPdf",
-        "QtPdfWidgets",
-        "QtPositioning",
-        "QtPrintSupport",
-        "QtQml",
-        "QtQmlFeatures",
-        "QtQuick",
-        "QtQuick3D",
-        "QtQuickControls2",
-        "QtQuickTest",
-        "QtQuickWidgets",
-        "QtRemoteObjects",
-        "QtScxml",
-        "QtSensors",
-        "QtSerialBus",
-        "QtSerialPort",
-        "QtSpatialAudio",
-        "QtSql",
-        "QtStateMachine",
-        "QtSvg",
-        "QtSvgWidgets",
-        "QtTest",
-        "QtTextToSpeech",
-        "QtUiTools",
-        "QtWebChannel",
-        "QtWebEngineCore",
-        "QtWebEngineQuick",
-        "QtWebEngineWidgets",
-        "QtWebSockets",
-        "QtXml",
-    ]
-]
+QT_EXCLUDES = [f"PySide6.{module}" for module in (
+    "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender",
+    "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner",
+    "QtGraphs", "QtHelp", "QtHttpServer", "QtLabsStyleKit", "QtLocation", "QtMultimedia",
+    "QtMultimediaWidgets", "QtNetwork", "QtNetworkAuth", "QtNfc", "QtOpenGL",
+    "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets", "QtPositioning", "QtPrintSupport", "QtQml",
+    "QtQmlFeatures", "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest",
+    "QtQuickWidgets", "QtRemoteObjects", "QtScxml", "QtSensors", "QtSerialBus",
+    "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine", "QtSvg", "QtSvgWidgets",
+    "QtTest", "QtTextToSpeech", "QtUiTools", "QtWebChannel", "QtWebEngineCore",
+    "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets", "QtXml",
+)]  # fmt: skip
 PYTHON_EXCLUDES = ["tkinter", "pytest", "hypothesis", "pypdf"]  # PIL stays: reportlab needs it
 # Qt plugins for kiosks, framebuffers, VNC and image formats the window never reads, and
 # the libraries only they need (names without "lib" and suffix, for every system).
@@ -189,9 +142,9 @@ exes = [
     )
     for name, console in programs
 ]
-COLLECT(*exes, a.binaries, a.datas, name={name!r}, upx=False)
+coll = COLLECT(*exes, a.binaries, a.datas, name={name!r}, upx=False)
 if sys.platform == "darwin":
-    app = BUNDLE(exes[-1], name="Aftercare.app", bundle_identifier="org.aftercare.app")
+    app = BUNDLE(coll, name="Aftercare.app", bundle_identifier="org.aftercare.app")
 """
 
 
