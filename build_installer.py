@@ -273,7 +273,7 @@ def programs() -> list[tuple[str, bool]]:
 ENTRY = """\
 import sys
 
-from app.cli import main
+from ui.entry import main
 
 sys.exit(main())
 """

@@ -8,15 +8,13 @@ Each check uses the real parts, in a temporary folder that is removed afterwards
     date    format a date in zh_CN with babel's locale data (the bundle ships only a few)
     window  sign in and show the main window offscreen, with Qt's Chinese translations
 
-The data is invented. The window check lives in ui/ (app/ never imports Qt) and is loaded by
-name only when it runs, so `aftercare selfcheck` proves the bundle carries the Qt parts.
+The data is invented. The window check lives in ui/selfcheck_cmd.py (app/ never imports Qt),
+which adds it to these checks, so `aftercare selfcheck` proves the bundle carries the Qt parts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import os
 import secrets
 import shutil
 import tempfile
@@ -32,7 +30,6 @@ from app.services import Services
 from app.vault.kdf import KdfParams
 from app.vault.vault import OpenVault, Vault
 
-WINDOW_MODULE = "ui.selfcheck_window"  # check_window(folder, user, passphrase) -> str
 CASE_NUMBER = "SC-2026-0001"
 CASE_NAME = "测试个案张三"  # invented; Chinese so that the PDF needs the CJK font
 SAMPLE_DATE = dt.date(2026, 11, 28)
@@ -56,7 +53,7 @@ class Result:
 
 
 @dataclass
-class _Scratch:
+class Scratch:
     """What the checks hand on to each other."""
 
     folder: Path
@@ -77,7 +74,7 @@ class _Scratch:
             self.opened = None
 
 
-def _check_vault(s: _Scratch) -> str:
+def _check_vault(s: Scratch) -> str:
     params = KdfParams()  # the minimum (64 MiB, 3 passes): enough to prove Argon2id works
     opened, _code = Vault.create(
         s.folder,
@@ -109,7 +106,7 @@ def _sample_case() -> Case:
     )
 
 
-def _check_case(s: _Scratch) -> str:
+def _check_case(s: Scratch) -> str:
     services = s.services()
     services.cases.create_case(_sample_case())
     if services.cases.open_case(CASE_NUMBER).person.full_name != CASE_NAME:
@@ -118,7 +115,7 @@ def _check_case(s: _Scratch) -> str:
     return ""
 
 
-def _check_pdf(s: _Scratch) -> str:
+def _check_pdf(s: Scratch) -> str:
     if not s.case_done:
         raise CheckFailed(_("needs the case check"))
     data = s.services().documents.case_pdf(CASE_NUMBER)
@@ -127,7 +124,7 @@ def _check_pdf(s: _Scratch) -> str:
     return cjk_font().path.name
 
 
-def _check_date(_s: _Scratch) -> str:
+def _check_date(_s: Scratch) -> str:
     before = i18n.current_locale()
     try:
         i18n.set_locale("zh_CN")
@@ -139,22 +136,11 @@ def _check_date(_s: _Scratch) -> str:
     return text
 
 
-def _check_window(s: _Scratch) -> str:
-    if not s.vault_done:
-        raise CheckFailed(_("needs the vault check"))
-    s.lock()  # the window signs in by itself, through its unlock page
-    # Offscreen unless the caller chose a platform: nothing appears on the screen.
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    check_window = importlib.import_module(WINDOW_MODULE).check_window
-    return check_window(s.folder, s.user, s.passphrase)
-
-
-CHECKS: tuple[tuple[str, Callable[[_Scratch], str]], ...] = (
+CHECKS: tuple[tuple[str, Callable[[Scratch], str]], ...] = (
     ("vault", _check_vault),
     ("case", _check_case),
     ("pdf", _check_pdf),
     ("date", _check_date),
-    ("window", _check_window),
 )
 
 
@@ -165,7 +151,7 @@ def _failure(exc: BaseException) -> str:
 
 def run_selfcheck(
     report: Callable[[Result], None] = lambda r: None,
-    checks: tuple[tuple[str, Callable[[_Scratch], str]], ...] = CHECKS,
+    checks: tuple[tuple[str, Callable[[Scratch], str]], ...] = CHECKS,
 ) -> list[Result]:
     """Run the checks in a temporary folder; `report` is called as each one finishes.
 
@@ -173,7 +159,7 @@ def run_selfcheck(
     """
     results: list[Result] = []
     scratch_root = Path(tempfile.mkdtemp(prefix="aftercare-selfcheck-"))
-    scratch = _Scratch(scratch_root / "vault")
+    scratch = Scratch(scratch_root / "vault")
     try:
         for name, check in checks:
             try:

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 EXE = "aftercare.exe" if sys.platform == "win32" else "aftercare"
-SOURCE_CLI = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+SOURCE_CLI = [sys.executable, "-c", "import sys; from ui.entry import main; sys.exit(main())"]
 
 
 def _headless() -> bool:

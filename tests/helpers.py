@@ -94,14 +94,14 @@ def _current_umask() -> int:
 def run_cli(
     argv: Iterable[str], capsys, *, env: Mapping[str, str] | None = None, lang: str = "en"
 ) -> CliResult:
-    """Run `aftercare <argv>` in this process through `app.cli.main`, messages in `lang`.
+    """Run `aftercare <argv>` in this process through the entry point `ui.entry.main`, messages in `lang`.
 
     Credentials come only from `env` (see `credentials()`); stdin is pytest's, which is not a
     terminal, so a missing passphrase fails as it would in a script. The locale and umask
     the command sets are restored afterwards.
     """
     from app import i18n
-    from app.cli import main
+    from ui.entry import main
 
     values: dict[str, str | None] = dict.fromkeys(CREDENTIAL_VARS)
     values.update(env or {})
@@ -129,7 +129,7 @@ def child_env(env: Mapping[str, str] | None = None, lang: str = "en") -> dict[st
     return values
 
 
-CLI_LAUNCHER = "import sys; from app.cli import main; sys.exit(main())"
+CLI_LAUNCHER = "import sys; from ui.entry import main; sys.exit(main())"
 
 
 def run_cli_subprocess(

@@ -16,7 +16,7 @@ from pathlib import Path
 from app import selfcheck
 from tests.helpers import REPO_ROOT
 
-RUN_CLI = "import sys; from app.cli import main; sys.exit(main())"
+RUN_CLI = "import sys; from ui.entry import main; sys.exit(main())"
 CHECK_NAMES = [name for name, _check in selfcheck.CHECKS]
 
 

@@ -3,13 +3,18 @@
 Each group of subcommands lives in its own module with a `register(subparsers)` function;
 this module only builds the parser and turns errors into one line and an exit status:
 0 success, 1 the work failed, 2 wrong usage. No traceback ever reaches the user.
+
+The program's entry point is `ui.entry.main`, which adds the subcommands that need the
+window (`gui`, `selfcheck`) as `extra` modules; app/ itself never imports ui/.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+from types import ModuleType
 
 from app import __version__
 from app.errors import AftercareError
@@ -22,8 +27,6 @@ COMMAND_MODULES = (
     "app.cli.report_cmds",
     "app.cli.sheet_cmds",
     "app.cli.referral_cmds",
-    "app.cli.gui_cmd",
-    "app.cli.selfcheck_cmd",
 )
 
 
@@ -33,8 +36,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"aftercare: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    import importlib
+def build_parser(extra: tuple[ModuleType, ...] = ()) -> argparse.ArgumentParser:
+    """The parser of every subcommand; `extra` are modules with `register(subparsers)`."""
 
     parser = _Parser(
         prog="aftercare",
@@ -48,22 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help=_("folder for settings and the default vault"))
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for module in (*(importlib.import_module(name) for name in COMMAND_MODULES), *extra):
+        module.register(subparsers)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, extra: tuple[ModuleType, ...] = ()) -> int:
     os.umask(0o077)  # every file we create is private to the user: vaults, exports, temp files
     argv = sys.argv[1:] if argv is None else argv
     set_locale(_language_from(argv))
-    parser = build_parser()
+    parser = build_parser(extra)
     args = parser.parse_args(argv)
     if args.data_dir:
         from app import paths
 
         paths.set_data_dir(args.data_dir)
-    if not args.command:  # plain `aftercare` opens the window, once there is one
+    if not args.command:  # plain `aftercare` opens the window (when the entry point added it)
         if "gui" not in parser._subparsers._group_actions[0].choices:
             parser.print_help()
             return 0

@@ -21,6 +21,7 @@ from app.reports.signing import sign_summary
 from app.services import Services
 from app.services.reports import summary_bytes
 from app.vault.vault import Vault
+from ui import gui_cmd
 from ui.models.summary_models import FileColumn, IndicatorColumn
 from ui.pages.rollup_page import RollupPage, RollupWindow
 
@@ -73,7 +74,7 @@ def test_the_window_needs_no_vault(rollup_window):
     assert rollup_window.windowTitle() == "Aftercare — Roll-up for the PJC Office"
     assert not page.run_button.isEnabled()  # nothing chosen yet
     assert "Add the summary files" in page.findChild(object, "rollup_preview_empty").text()
-    assert build_parser().parse_args(["gui", "--rollup"]).rollup
+    assert build_parser((gui_cmd,)).parse_args(["gui", "--rollup"]).rollup
 
 
 def test_rolling_up_real_summaries(qtbot, rollup_window, summary_files, tmp_path):
