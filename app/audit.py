@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.errors import AftercareError
-from app.i18n import _
+from app.i18n import N_, _
 
 GENESIS = b"\x00" * 32
 AUDIT_KEY = "audit_key"
@@ -174,3 +174,58 @@ def entries(
     return [
         Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in conn.execute(sql, args)
     ]
+
+
+# What each action means, for the Audit page and `aftercare audit show`. An action missing
+# here shows as its code; tests/test_audit_labels.py checks every action the code writes.
+ACTION_LABELS: dict[str, str] = {
+    "vault_created": N_("Vault created"),
+    "unlock": N_("Unlocked"),
+    "unlock_failed": N_("Failed unlock"),
+    "lock": N_("Locked"),
+    "user_added": N_("User added"),
+    "user_removed": N_("User removed"),
+    "passphrase_changed": N_("Passphrase changed"),
+    "passphrase_reset_by_recovery": N_("Passphrase reset with the recovery code"),
+    "recovery_code_replaced": N_("New recovery code"),
+    "recovery_kit_written": N_("Recovery kit printed"),
+    "access_denied": N_("Refused: no permission"),
+    "case_viewed": N_("Case file viewed"),
+    "case_created": N_("Case opened"),
+    "case_updated": N_("Case file changed"),
+    "case_entry_saved": N_("Entry saved"),
+    "case_entry_deleted": N_("Entry deleted"),
+    "case_closed": N_("Case closed"),
+    "case_reopened": N_("Case reopened"),
+    "case_closure_approved": N_("Closure approved"),
+    "case_draft_saved": N_("Draft kept at lock"),
+    "case_draft_discarded": N_("Draft discarded"),
+    "case_pdf_printed": N_("Case file printed to PDF"),
+    "cases_imported": N_("Cases imported"),
+    "cases_exported": N_("Identifiable cases exported"),
+    "summary_exported": N_("Summary exported"),
+    "backup_written": N_("Backup written"),
+    "backup_restored": N_("Backup restored"),
+    "restored_from_backup": N_("Vault restored from a backup"),
+    "auto_backup": N_("Automatic backup"),
+    "auto_backup_failed": N_("Automatic backup failed"),
+    "contact_added": N_("Contact added"),
+    "contact_verified": N_("Contact verified"),
+    "contact_removed": N_("Contact removed"),
+    "referral_sent": N_("Referral package sent"),
+    "referral_reply_sent": N_("Referral reply sent"),
+    "referral_ack_sent": N_("Receipt sent"),
+    "referral_withdraw_sent": N_("Referral withdrawn"),
+    "referral_received": N_("Referral package received"),
+    "referral_reply_imported": N_("Referral reply imported"),
+    "referral_acknowledged": N_("Referral receipt imported"),
+    "referral_withdrawn_by_sender": N_("Referral withdrawn by the sender"),
+    "referral_conflict_resolved": N_("Referral conflict resolved"),
+    "referral_consent_overridden": N_("Referral consent overridden"),
+    "package_refused": N_("Package refused"),
+}
+
+
+def action_label(action: str) -> str:
+    """The translated meaning of an audit action; the code itself when it has none."""
+    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action

@@ -21,19 +21,6 @@ _ROOT = QModelIndex()  # the default parent of a flat table
 
 LIMIT = 5000
 
-ACTION_LABELS: dict[str, str] = {
-    "vault_created": N_("Vault created"),
-    "unlock": N_("Unlocked"),
-    "unlock_failed": N_("Failed unlock"),
-    "lock": N_("Locked"),
-    "user_added": N_("User added"),
-    "user_removed": N_("User removed"),
-    "passphrase_changed": N_("Passphrase changed"),
-    "passphrase_reset_by_recovery": N_("Passphrase reset with the recovery code"),
-    "recovery_code_replaced": N_("New recovery code"),
-    "cases_imported": N_("Cases imported"),
-}
-
 _DETAIL_KEYS: dict[str, str] = {
     "user": N_("user"),
     "role": N_("role"),
@@ -45,11 +32,18 @@ _DETAIL_KEYS: dict[str, str] = {
     "slot": N_("slot"),
     "imported": N_("imported"),
     "source": N_("source"),
+    "file": N_("file"),
+    "folder": N_("folder"),
+    "where": N_("where"),
+    "sha256": N_("SHA-256"),
+    "sections": N_("sections"),
+    "period": N_("period"),
+    "method": N_("method"),
+    "threshold": N_("threshold"),
+    "cases": N_("cases"),
+    "skipped": N_("skipped"),
+    "what": N_("what"),
 }
-
-
-def action_label(action: str) -> str:
-    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
 def local_time(at: str) -> str:
@@ -143,7 +137,7 @@ class AuditModel(QAbstractTableModel):
             if column == Column.USER:
                 return entry.user_name or ""
             if column == Column.ACTION:
-                return action_label(entry.action)
+                return audit.action_label(entry.action)
             if column == Column.CASE:
                 return entry.case_number or ""
             return detail_text(entry.detail)

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from app import access
 from app import audit as audit_trail
+from app.audit import ACTION_LABELS, action_label
 from app.i18n import _, format_number
-from ui.models.audit_model import ACTION_LABELS, LIMIT, AuditModel, Column, action_label
+from ui.models.audit_model import LIMIT, AuditModel, Column
 from ui.pages.base import Page
 from ui.widgets.date_edit import DateEdit
 

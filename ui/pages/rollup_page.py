@@ -135,6 +135,8 @@ class RollupPage(Page):
         header.setSectionResizeMode(FileColumn.REASON, QHeaderView.ResizeMode.Stretch)
         self.scope_label = QLabel(self)
         self.scope_combo = QComboBox(self, objectName="rollup_scope")
+        # Sized to its items once they are filled in, so "全省（4 个单位）" is not cut off.
+        self.scope_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.preview = DocumentPreview(self, name="rollup_preview")
         self.open_folder_button = QPushButton(self, objectName="rollup_open_folder")
         self.open_report_button = QPushButton(self, objectName="rollup_open_report")
