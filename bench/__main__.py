@@ -36,9 +36,10 @@ NOTES = {
     "unlock_s": "the demo vault's Argon2id slots use the minimum parameters (64 MiB, 3 passes);"
     " a vault made by `aftercare init` is calibrated to 0.5-1 s on the machine that makes it",
     "summary_s": "no summary service exists yet: timed is the app.reports pipeline it will run"
-    " (every case read with cases_repo.iter_cases, tables, suppression k=5, document, signature,"
-    " PDF) for the year 2026",
-    "rollup_200_s": "200 signed summaries of invented units that share the vault's cases;"
+    " (every case streamed with cases_repo.iter_cases, tables, suppression k=5, document,"
+    " signature, PDF) for the year 2026",
+    "rollup_200_s": "200 signed summaries of invented units that share the vault's first"
+    " 10,000 cases;"
     " timed: verify, sum, protect, PDF and XLSX",
     "find": "lists.find(query, limit=100): every match ranked, the first 100 rows read;"
     " queries drawn from random cases (names, case and phone and ID number fragments, notes)",
