@@ -49,6 +49,8 @@ TOP_LEVEL_KEYS = ("format", "version", "cases")
 # already takes several times its size in memory.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # --- the shape of a case ------------------------------------------------------------------
 
@@ -268,7 +270,7 @@ def _load_json(raw: bytes, source: str) -> Any:
             _("{source} is not UTF-8 text (byte {offset})").format(source=source, offset=exc.start)
         ) from None
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise AftercareError(
             _("{source} is not valid JSON: {reason} at line {line}, column {column}").format(
@@ -289,6 +291,30 @@ def _load_json(raw: bytes, source: str) -> Any:
         raise AftercareError(
             _("{source} is not valid JSON: {reason}").format(source=source, reason=exc)
         ) from None
+    # An escaped lone surrogate ("\ud800") parses into a string that is no text and that the
+    # database cannot store; only a file with surrogate escapes needs the walk.
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(doc):
+        raise AftercareError(
+            _(
+                "{source} is not valid JSON: it holds an escaped half of a UTF-16 surrogate pair"
+            ).format(source=source)
+        )
+    return doc
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _check_top_level(doc: Any, source: str) -> list[Any]:

@@ -37,6 +37,8 @@ def _month_end(year: int, month: int) -> dt.date:
 def parse_period(label: str) -> Period:
     """The period named by `label`; AftercareError for anything but YYYY, YYYY-MM, YYYY-Qn."""
     text = label.strip() if isinstance(label, str) else ""
+    if (m := _YEAR.match(text)) is None or int(m[1]) < 1:  # datetime has no year 0
+        text = ""
     if (m := _MONTH.fullmatch(text)) is not None:
         year, month = int(m[1]), int(m[2])
         start, end = dt.date(year, month, 1), _month_end(year, month)
@@ -44,7 +46,7 @@ def parse_period(label: str) -> Period:
         year, quarter = int(m[1]), int(m[2])
         first = 3 * quarter - 2
         start, end = dt.date(year, first, 1), _month_end(year, first + 2)
-    elif (m := _YEAR.fullmatch(text)) is not None and int(m[1]) >= 1:
+    elif (m := _YEAR.fullmatch(text)) is not None:
         year = int(m[1])
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     else:

@@ -83,9 +83,13 @@ def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _parse(data: bytes) -> Any:
     try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_no_repeated_keys)
-    except (UnicodeDecodeError, ValueError) as exc:
+        doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_repeated_keys)
+        # An escaped lone surrogate ("\ud800") parses, but is no text: it cannot be written
+        # back as UTF-8 (the signature check and the outputs would fail on it).
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as exc:
         raise AftercareError(_("The file is not valid UTF-8 JSON.")) from exc
+    return doc
 
 
 def _add(a: Span, b: Span) -> Span:
