@@ -3,17 +3,15 @@
 After every kill the database must be intact (SQLite's and SQLCipher's page checks), every
 write the child acknowledged must be there, and the audit chain must hold. The kills are
 split over a few tests so pytest-xdist can run them side by side; each reuses one vault.
-Most kills come once the child is writing; some come while it is still unlocking.
+Most kills come once the child is writing; some come while it is still unlocking. The
+child and kill machinery is shared with tests/reliability/ (kill.py), whose crash test makes
+case edits through the services instead of raw audit writes.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,8 @@ import pytest
 from app import audit
 from app.storage.connection import connect
 from app.vault.vault import DB_NAME, Vault
-from tests.helpers import ADMIN, ADMIN_PASSPHRASE, child_env, credentials, data_key
+from tests.helpers import ADMIN, ADMIN_PASSPHRASE, credentials, data_key
+from tests.reliability.kill import run_and_kill
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROUNDS = 4
@@ -30,32 +29,10 @@ KILLS_PER_ROUND = 5  # 20 kills in the suite
 
 def _run_and_kill(folder: Path, first_n: int, rng: random.Random, err_path: Path) -> list[int]:
     """Start a child, kill it at a random moment; the ids it acknowledged."""
-    with err_path.open("wb") as err:
-        child = subprocess.Popen(
-            [sys.executable, str(CHILD), str(folder), str(first_n)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=err,
-            env=child_env(credentials()),
-        )
-        try:
-            if rng.random() < 0.2:
-                time.sleep(rng.uniform(0.0, 0.8))  # maybe still importing or unlocking
-                first = b""
-            else:
-                first = child.stdout.readline()  # writing has begun
-                if not first:
-                    child.wait(timeout=30)
-                    pytest.fail(f"the child stopped: {err_path.read_text()[-2000:]}")
-                time.sleep(rng.uniform(0.0, 0.05))
-        finally:
-            child.send_signal(signal.SIGKILL)
-            rest = child.stdout.read()
-            child.stdout.close()
-            child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL, err_path.read_text()[-2000:]
-    lines = (first + rest).split(b"\n")
-    return [int(line) for line in lines[:-1]]  # the last piece has no newline: not acknowledged
+    lines = run_and_kill(
+        CHILD, [str(folder), str(first_n)], rng, env=credentials(), err_path=err_path
+    )
+    return [int(line) for line in lines]
 
 
 def _check(folder: Path, key: bytes, acknowledged: list[int]) -> int:
