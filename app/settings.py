@@ -1,5 +1,5 @@
-"""The window's preferences: language, lock timeout, last vault folder, second backup folder.
-Nothing identifying.
+"""The window's preferences: language, lock timeout, last vault folder, second backup folder,
+last spreadsheet mapping file. Nothing identifying.
 
 Kept as a small JSON object in `paths.settings_file()`, written atomically, never in
 QSettings (which could end up in the registry or a desktop-wide store). A missing, damaged or
@@ -22,6 +22,8 @@ LOCK_MINUTES = "lock_minutes"
 LAST_VAULT = "last_vault"
 # A second folder for automatic backups (a USB stick), or None (app.vault.auto_backup).
 BACKUP_FOLDER = "backup_folder"
+# The column mapping file (JSON, headers and field names only) the import wizard used last.
+LAST_MAPPING = "last_mapping"
 
 LOCK_MINUTES_DEFAULT = 5
 LOCK_MINUTES_RANGE = (1, 15)
@@ -33,6 +35,7 @@ def defaults() -> dict[str, Any]:
         LOCK_MINUTES: LOCK_MINUTES_DEFAULT,
         LAST_VAULT: None,
         BACKUP_FOLDER: None,
+        LAST_MAPPING: None,
     }
 
 
@@ -47,7 +50,7 @@ def clean(raw: Any) -> dict[str, Any]:
     if isinstance(minutes, int) and not isinstance(minutes, bool):
         low, high = LOCK_MINUTES_RANGE
         settings[LOCK_MINUTES] = min(high, max(low, minutes))
-    for key in (LAST_VAULT, BACKUP_FOLDER):
+    for key in (LAST_VAULT, BACKUP_FOLDER, LAST_MAPPING):
         if isinstance(raw.get(key), str) and raw[key]:
             settings[key] = raw[key]
     return settings

@@ -26,6 +26,7 @@ def test_values_are_cleaned(tmp_path):
         "lock_minutes": 15,
         "last_vault": None,
         "backup_folder": None,
+        "last_mapping": None,
     }
     assert settings.clean({"lock_minutes": 0})["lock_minutes"] == 1
     assert settings.clean({"lock_minutes": True})["lock_minutes"] == 5
@@ -39,6 +40,7 @@ def test_round_trip_keeps_only_known_keys(tmp_path):
         "lock_minutes": 3,
         "last_vault": "/v",
         "backup_folder": None,
+        "last_mapping": None,
     }
     assert "x" not in json.loads(path.read_text())
     assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temp file left
