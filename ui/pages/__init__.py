@@ -15,6 +15,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "ui.pages.case_list_page",  # slot: the case list (page_id "cases")
     "ui.pages.case_file_page",  # slot: one case file, tabs per section (page_id "case_file")
     "ui.pages.followups_page",  # slot: follow-ups due (page_id "followups")
+    "ui.pages.contacts_page",
     "ui.pages.reports_page",
     "ui.pages.rollup_page",
     "ui.pages.users_page",

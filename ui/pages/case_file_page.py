@@ -48,6 +48,7 @@ from ui.pages.case_file.entry_list import EntryList
 from ui.pages.case_file.header import CaseHeader
 from ui.pages.case_file.section_form import SectionForm
 from ui.pages.case_file.tab import CaseTab
+from ui.pages.referrals.case_actions import ReferralActions
 from ui.runner import AUDIT
 
 TAB_BUILDERS = {
@@ -109,6 +110,7 @@ class CaseFilePage(Page):
         self.header.reopen_clicked.connect(self.actions.reopen_case)
         self.header.approve_clicked.connect(self.actions.approve_closure)
         self.header.pdf_clicked.connect(self.actions.export_pdf)
+        self.referral_actions = ReferralActions(self)  # Refer... and Referral packages...
 
         self.empty = QLabel(self, objectName="case_file_empty")
         self.empty.setStyleSheet("color: #5f6368; font-size: 12pt;")
@@ -134,6 +136,7 @@ class CaseFilePage(Page):
     def retranslate_ui(self) -> None:
         self.empty.setText(_("Open a case from the case list."))
         self.header.retranslate_ui()
+        self.referral_actions.retranslate_ui()
         for index, section in enumerate(self.case_tabs):
             self.tabs.setTabText(index, label(Section, section))
             self.case_tabs[section].retranslate_ui()

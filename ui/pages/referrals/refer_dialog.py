@@ -1,0 +1,219 @@
+"""Refer... from a case file: one verified contact, the sections to send, and the consent.
+
+Only verified contacts can be chosen (those not yet verified are counted, with what to do);
+only the sections the signed-in role may send are offered (`Referrals.sendable_sections`).
+Without the survivor's referral consent the package cannot be saved, unless a supervisor
+writes the reason, which goes into the audit trail. The service checks all of this again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.codes import Role, Section, label
+from app.domain.model import Case
+from app.i18n import _
+from app.services.referrals import PackageWritten, Referrals, referral_consent_given
+from ui.pages.referrals import files
+from ui.pages.referrals.contact_dialogs import hint
+
+CONSENT_GIVEN_STYLE = "background: #e8f3ec; color: #1d5b32; border-radius: 4px; padding: 8px 10px;"
+CONSENT_MISSING_STYLE = (
+    "background: #fdf3e1; color: #7a4b00; border-radius: 4px; padding: 8px 10px;"
+)
+
+
+class ReferDialog(QDialog):
+    def __init__(self, referrals: Referrals, case: Case, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("refer_dialog")
+        self.setWindowTitle(_("Refer case {number}").format(number=case.case_number))
+        self.setMinimumWidth(560)
+        self.referrals = referrals
+        self.number = case.case_number
+        self.supervisor = referrals.role == Role.SUPERVISOR
+        self.consent_given = referral_consent_given(case)
+        self.written: PackageWritten | None = None
+        contacts = referrals.contacts()
+        verified = [c for c in contacts if c.verified]
+        waiting = len(contacts) - len(verified)
+
+        heading = QLabel(self.windowTitle(), self)
+        heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+
+        # --- to whom ---
+        self.contact_combo = QComboBox(self, objectName="refer_contact")
+        for contact in verified:
+            self.contact_combo.addItem(
+                f"{contact.name} ({contact.unit_code}) · {contact.role_label}", contact.name
+            )
+        self._fingerprints = {c.name: c.fingerprint for c in verified}
+        self.contact_combo.setEnabled(bool(verified))
+        self.fingerprint = hint("", self, "refer_fingerprint")
+        notes = []
+        if not verified:
+            notes.append(
+                _(
+                    "There is no verified contact yet. A supervisor or administrator adds the "
+                    "other unit's card on the Contacts page and marks it verified after "
+                    "comparing the fingerprint with them."
+                )
+            )
+        elif waiting:
+            notes.append(
+                _(
+                    "Contacts not verified yet are not listed ({count}): compare their "
+                    "fingerprint first, on the Contacts page."
+                ).format(count=waiting)
+            )
+        self.contact_note = hint(" ".join(notes), self, "refer_contact_note")
+        self.contact_note.setVisible(bool(notes))
+        self.contact_combo.currentIndexChanged.connect(self._update)
+
+        # --- what ---
+        sections_box = QGroupBox(_("Sections to send"), self)
+        grid = QGridLayout(sections_box)
+        self.section_boxes: dict[str, QCheckBox] = {}
+        for i, section in enumerate(referrals.sendable_sections()):
+            box = QCheckBox(label(Section, section), sections_box)
+            box.setObjectName(f"refer_section_{section}")
+            box.toggled.connect(self._update)
+            self.section_boxes[section] = box
+            grid.addWidget(box, i // 3, i % 3)
+        grid.addWidget(
+            hint(
+                _("Send only what the survivor agreed to share and what the other unit needs."),
+                sections_box,
+            ),
+            (len(self.section_boxes) + 2) // 3,
+            0,
+            1,
+            3,
+        )
+
+        # --- consent ---
+        self.consent = QLabel(self, objectName="refer_consent")
+        self.consent.setWordWrap(True)
+        self.reason_edit = QPlainTextEdit(self, objectName="refer_override_reason")
+        self.reason_edit.setPlaceholderText(
+            _("Why the referral must be sent without the consent (kept in the audit trail)")
+        )
+        self.reason_edit.setFixedHeight(70)
+        self.reason_edit.textChanged.connect(self._update)
+        if self.consent_given:
+            self.consent.setText(_("The survivor's referral consent is recorded."))
+            self.consent.setStyleSheet(CONSENT_GIVEN_STYLE)
+        else:
+            text = _("There is no referral consent for this case, or it was withdrawn.")
+            if self.supervisor:
+                text += " " + _("As a supervisor you may send it with a written reason.")
+            else:
+                text += " " + _("Only a supervisor may send it, with a written reason.")
+            self.consent.setText(text)
+            self.consent.setStyleSheet(CONSENT_MISSING_STYLE)
+        self.reason_edit.setVisible(not self.consent_given and self.supervisor)
+
+        # --- how ---
+        rule = QFrame(self)
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setStyleSheet("color: #d9dce1;")
+        self.encryption_note = hint("", self, "refer_encryption_note")
+        self.blocked = QLabel(self, objectName="refer_blocked")
+        self.blocked.setStyleSheet("color: #7a4b00;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.save_button.setText(_("Save package..."))
+        self.save_button.setObjectName("refer_save")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        column = QVBoxLayout(self)
+        column.setSpacing(10)
+        column.addWidget(heading)
+        column.addWidget(QLabel(_("Send to"), self))
+        column.addWidget(self.contact_combo)
+        column.addWidget(self.fingerprint)
+        column.addWidget(self.contact_note)
+        column.addWidget(sections_box)
+        column.addWidget(self.consent)
+        column.addWidget(self.reason_edit)
+        column.addWidget(rule)
+        column.addWidget(self.encryption_note)
+        column.addWidget(self.blocked)
+        column.addWidget(buttons)
+        self._update()
+
+    # --- state ----------------------------------------------------------------------------------
+
+    def contact_name(self) -> str | None:
+        return self.contact_combo.currentData()
+
+    def chosen_sections(self) -> list[str]:
+        return [s for s, box in self.section_boxes.items() if box.isChecked()]
+
+    def override_reason(self) -> str | None:
+        if self.consent_given:
+            return None
+        return self.reason_edit.toPlainText().strip() or None
+
+    def why_not(self) -> str:
+        """Why the package cannot be saved yet; empty when it can."""
+        if self.contact_name() is None:
+            return _("Choose a verified contact.")
+        if not self.chosen_sections():
+            return _("Choose at least one section.")
+        if not self.consent_given and not self.supervisor:
+            return _("It cannot be sent without the referral consent.")
+        if not self.consent_given and not self.override_reason():
+            return _("Write the reason for sending it without the consent.")
+        return ""
+
+    def _update(self) -> None:
+        name = self.contact_name()
+        self.fingerprint.setVisible(name is not None)
+        if name is not None:
+            self.fingerprint.setText(
+                _("Fingerprint {digits}").format(digits=self._fingerprints[name])
+            )
+        self.encryption_note.setText(
+            _(
+                "The package is encrypted to {contact} only: nobody else can open it, not even "
+                "this vault. Its file name is random and says nothing about the person."
+            ).format(contact=name or _("the contact you choose"))
+        )
+        reason = self.why_not()
+        self.blocked.setText(reason)
+        self.blocked.setVisible(bool(reason))
+        self.save_button.setEnabled(not reason)
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        if self.why_not():
+            return
+        name, chosen, reason = self.contact_name(), self.chosen_sections(), self.override_reason()
+        written = files.write_package(
+            self,
+            _("Choose the folder to save the package in (a USB stick)"),
+            lambda folder: self.referrals.send(
+                self.number, name, chosen, folder, override_reason=reason
+            ),
+        )
+        if written is None:
+            return  # cancelled, or refused and shown: the dialog stays for another try
+        self.written = written
+        super().accept()
