@@ -266,6 +266,7 @@ class CaseFilePage(Page):
         if answer == QMessageBox.StandardButton.Discard:
             self.discard_all()
             if dialog is not None:
+                dialog.forget_changes()
                 dialog.reject()
             return True
         if dialog is not None and not dialog.try_save():

@@ -108,7 +108,7 @@ class ConsentForm(SectionForm):
             widget = widgets[key]
             widget.setObjectName(f"field_{full}")
             set_value(widget, values.get(key))
-            changed_signal(widget).connect(self.edited.emit)
+            changed_signal(widget).connect(lambda *_args: self.edited.emit())
             problem = ProblemLabel(f"problem_{full}", self.rows_widget)
             self.grid.addWidget(widget, 2 * index + 2, column)
             self.grid.addWidget(problem, 2 * index + 3, column)

@@ -43,6 +43,10 @@ def keep_for_lock(page: CaseFilePage) -> None:
         section = next(e.spec.section for e in page.lists() if e.spec.name == dialog.list_name)
         payload = {"list": dialog.list_name, "entry_id": dialog.entry_id, "state": dialog.form.state()}
         _keep(page, section + ENTRY, payload)
+    # Everything is stored or kept now; nothing is left to ask about while the pages go.
+    page.discard_all()
+    if dialog is not None:
+        dialog.forget_changes()
 
 
 def _keep(page: CaseFilePage, key: str, payload: dict) -> None:

@@ -95,6 +95,10 @@ class EntryDialog(QDialog):
     def dirty(self) -> bool:
         return self.form.state() != self._initial
 
+    def forget_changes(self) -> None:
+        """What is typed was saved or kept elsewhere: the dialog no longer counts as unsaved."""
+        self._initial = self.form.state()
+
     def try_save(self, *, quiet: bool = False) -> bool:
         """Store the entry; True when stored (and the dialog accepted)."""
         try:
@@ -113,10 +117,6 @@ class EntryDialog(QDialog):
             return False
         self.accept()
         return True
-
-    def built_entry(self) -> Any:
-        """The entry as the form holds it now, with the id of the one being edited."""
-        return self.build(self.form.state())
 
     # --- what subclasses say ------------------------------------------------------------------
 

@@ -92,7 +92,7 @@ class EntryList(QWidget):
         self.add_button = QPushButton(self, objectName=f"add_{spec.name}")
         self.edit_button = QPushButton(self, objectName=f"edit_{spec.name}")
         self.delete_button = QPushButton(self, objectName=f"delete_{spec.name}")
-        self.add_button.clicked.connect(self.add_requested.emit)
+        self.add_button.clicked.connect(lambda _checked=False: self.add_requested.emit())
         self.edit_button.clicked.connect(self._edit)
         self.delete_button.clicked.connect(self._delete)
         self.table.doubleClicked.connect(self._edit)

@@ -230,7 +230,7 @@ class FieldForm(QWidget):
 
     def connect_changed(self, slot) -> None:
         for widget in self.fields.values():
-            changed_signal(widget).connect(slot)
+            changed_signal(widget).connect(lambda *_args: slot())
 
     def set_read_only(self, read_only: bool) -> None:
         for widget in self.fields.values():

@@ -72,7 +72,7 @@ class CaseHeader(QWidget):
             (self.approve_button, self.approve_clicked),
             (self.pdf_button, self.pdf_clicked),
         ):
-            button.clicked.connect(signal.emit)
+            button.clicked.connect(lambda _checked=False, s=signal: s.emit())
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.name)

@@ -54,7 +54,7 @@ class ExploitationEdit(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         for i, member in enumerate(Exploitation):
             box = QCheckBox(self, objectName=f"exploitation_{member.value}")
-            box.toggled.connect(self.changed.emit)
+            box.toggled.connect(lambda _checked: self.changed.emit())
             self.checks[member.value] = box
             grid.addWidget(box, i // 3, i % 3)
         self.primary.currentIndexChanged.connect(self._primary_changed)
