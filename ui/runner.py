@@ -116,6 +116,7 @@ class Runner(QObject):
 
         def finish() -> None:
             progress.reset()
+            progress.hide()  # autoClose is off, and deleteLater waits for the event loop
             progress.deleteLater()
             self._bridges.discard(bridge)
             bridge.deleteLater()
