@@ -26,9 +26,13 @@ Fixtures (all function-scoped, all in the test's own tmp_path, safe under pytest
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["AFTERCARE_KDF_CALIBRATE"] = "0"
+# Settings and default vaults of any test that forgets its own data folder go to a scratch
+# folder, never to the real user's data folder.
+os.environ.setdefault("AFTERCARE_DATA_DIR", tempfile.mkdtemp(prefix="aftercare-tests-"))
 
 import shutil
 from pathlib import Path
