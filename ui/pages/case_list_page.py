@@ -37,6 +37,7 @@ from app.services.base import Change
 from app.storage.list_repo import CaseFilter
 from ui.models.case_list_model import CaseListModel, Column, masked_columns
 from ui.pages.base import Page
+from ui.pages.sheet_import import SheetActions
 from ui.security import copy_secret
 from ui.widgets.code_combo import CodeCombo
 
@@ -130,12 +131,15 @@ class CaseListPage(Page):
         self.new_button = QPushButton(self, objectName="cases_new")
         self.new_button.setVisible(access.can(self.role, Action.CREATE_CASE))
         self.new_button.clicked.connect(self.new_case)
+        self.sheet_actions = SheetActions(ctx, runner, self)  # import / export spreadsheets
+        self.sheet_actions.status.connect(self.status)
         self.count_label = QLabel(self, objectName="cases_count")
         self.count_label.setStyleSheet("color: #555;")
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
+        top.addWidget(self.sheet_actions)
         top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -238,6 +242,7 @@ class CaseListPage(Page):
     def retranslate_ui(self) -> None:
         self.heading.setText(_("Case files"))
         self.new_button.setText(_("New case..."))
+        self.sheet_actions.retranslate_ui()
         self.search_edit.setPlaceholderText(_("Search by name, case number, ID number or phone"))
         for combo in (self.status_filter, self.group_filter, self.exploitation_filter):
             combo.retranslate_ui()
