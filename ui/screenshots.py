@@ -7,12 +7,13 @@ and for looking at the layout; the demo vault holds only invented people.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import settings as app_settings
 from app.codes import Section
@@ -20,6 +21,7 @@ from app.context import AppContext
 from app.vault.vault import Vault
 from ui.language import Language
 from ui.main_window import MainWindow
+from ui.pages.sheet_import.demo import wizard_shot
 from ui.runner import Runner
 
 WINDOW_SIZE = (1280, 800)
@@ -31,6 +33,9 @@ class Shot:
     role: str | None  # the role to sign in as; None for the unlock screen
     page: str | None = None  # a page id from ui.pages
     argument: Any = None  # handed to the page's open(); a callable is called with the ctx
+    # Opens a dialog over the page (called with the window) and returns it: the picture is
+    # of that dialog, which is closed afterwards.
+    dialog: Callable[[MainWindow], QWidget] | None = None
 
 
 def case_file_of_a_girl(tab: str):
@@ -55,6 +60,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("followups", "caseworker", "followups"),
     *(Shot(f"case_{s}", "caseworker", "case_file", case_file_of_a_girl(s)) for s in Section),
     Shot("case_medical_health", "health", "case_file", case_file_of_a_girl("medical")),
+    Shot("sheet_import_mapping", "caseworker", "cases", dialog=wizard_shot("mapping")),
+    Shot("sheet_import_preview", "caseworker", "cases", dialog=wizard_shot("preview")),
     Shot("settings", "caseworker", "settings"),
     Shot("users", "admin", "users"),
     Shot("audit", "admin", "audit"),
@@ -88,10 +95,10 @@ def take_screenshots(
     window.show()
     written: list[Path] = []
 
-    def save(name: str) -> None:
+    def save(name: str, widget: QWidget | None = None) -> None:
         _settle(window)
         path = out_dir / f"{name}.png"
-        if not window.grab().save(str(path)):
+        if not (widget or window).grab().save(str(path)):
             raise OSError(f"cannot write {path}")
         written.append(path)
 
@@ -107,8 +114,14 @@ def take_screenshots(
         window.show_unlocked()
         for shot in group:
             argument = shot.argument(ctx) if callable(shot.argument) else shot.argument
-            if window.show_page(shot.page, argument) is not None:
+            if window.show_page(shot.page, argument) is None:
+                continue
+            if shot.dialog is None:
                 save(shot.name)
+                continue
+            dialog = shot.dialog(window)
+            save(shot.name, dialog)
+            dialog.close()
         window.lock(True)
     window.close()
     return written

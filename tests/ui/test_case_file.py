@@ -293,7 +293,9 @@ def test_school_enrolment_and_follow_up_visit_survive_a_lock(qtbot, demo_window)
         qtbot.keyClicks(dialog.form.fields["details.school"], "Fuzhou No. 3 Middle School")
         qtbot.keyClicks(dialog.form.fields["details.grade"], "Grade 8")
         qtbot.keyClicks(dialog.form.fields["provider"], "Gulou District Education Bureau")
-        assert not dialog.form.form.isRowVisible(dialog.form.fields["details.lawyer"].parentWidget())
+        assert not dialog.form.form.isRowVisible(
+            dialog.form.fields["details.lawyer"].parentWidget()
+        )
         dialog.save_button.click()
 
     page.show_tab("care_plan")
@@ -318,12 +320,16 @@ def test_school_enrolment_and_follow_up_visit_survive_a_lock(qtbot, demo_window)
     assert not window.ctx.is_unlocked
     sign_in(qtbot, window, ROLES["caseworker"])
     case = window.ctx.services.cases.open_case(number)
-    schooling = [s for s in case.services if s.details.get("school") == "Fuzhou No. 3 Middle School"]
+    schooling = [
+        s for s in case.services if s.details.get("school") == "Fuzhou No. 3 Middle School"
+    ]
     assert [(s.kind, s.status, s.details["grade"], s.started_on) for s in schooling] == [
         ("schooling", "ongoing", "Grade 8", today)
     ]
     visits = [f for f in case.followups if f.notes and f.notes.startswith("Home visit")]
-    assert [(f.due_on, f.done_on, f.living_conditions) for f in visits] == [(today, today, "stable")]
+    assert [(f.due_on, f.done_on, f.living_conditions) for f in visits] == [
+        (today, today, "stable")
+    ]
 
 
 # --- unsaved changes -------------------------------------------------------------------------
@@ -447,7 +453,9 @@ def test_print_pdf_warns_then_writes_a_real_pdf(qtbot, demo_window, tmp_path):
     assert "NOT encrypted" in warned["text"]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(target.read_bytes())).pages)
     assert number in text and "Profile" in text
-    actions = [e.action for e in audit.entries(demo_window.ctx.opened.conn) if e.case_number == number]
+    actions = [
+        e.action for e in audit.entries(demo_window.ctx.opened.conn) if e.case_number == number
+    ]
     assert "case_pdf_printed" in actions
 
 
@@ -464,3 +472,27 @@ def test_dates_in_lists_follow_the_locale(qtbot, demo_window):
     first = model.entry(0)
     assert model.index(0, 0).data() == first.due_on.strftime("%b %-d, %Y")
     assert isinstance(first.due_on, dt.date)
+
+
+def test_leaving_the_page_asks_and_cancel_brings_the_case_back(qtbot, demo_window):
+    window = demo_window
+    page, _number = open_case(qtbot, window, "caseworker")
+    find(page, QLineEdit, "field_person.phone").setText("13500000000")
+    when_modal(answer(QMessageBox.StandardButton.Cancel, "unsaved_question"))
+    window.show_page("cases")
+    qtbot.waitUntil(lambda: window.page_stack.currentWidget() is page, timeout=5_000)
+    assert find(page, QLineEdit, "field_person.phone").text() == "13500000000"
+
+
+def test_changing_the_language_relabels_the_tabs(qtbot, demo_window):
+    page, _number = open_case(qtbot, demo_window, "caseworker")
+    from app import i18n
+
+    i18n.set_locale("zh_CN")
+    page.retranslate_ui()
+    relabelled = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    i18n.set_locale("en")
+    page.retranslate_ui()
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())][:2] == ["Profile", "Intake"]
+    assert page.header.pdf_button.text() == "Print / Export PDF..."
+    assert relabelled[0] == "基本信息"

@@ -67,9 +67,7 @@ def detail_label(key: str) -> str:
 
 
 def details_text(service: Service) -> str:
-    parts = [
-        f"{detail_label(k)}: {v}" for k, v in service.details.items() if v not in (None, "")
-    ]
+    parts = [f"{detail_label(k)}: {v}" for k, v in service.details.items() if v not in (None, "")]
     if service.notes:
         parts.append(service.notes)
     return "; ".join(parts)

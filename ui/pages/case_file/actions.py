@@ -69,9 +69,13 @@ class CaseActions:
         method = getattr(self.services.cases, f"save_{ENTRY_KINDS[spec.kind][1]}")
         args = dict(today=page.ctx.today(), parent=page)
         if spec.kind == "service":
-            return ServiceDialog(number, lambda e: method(number, e), entry, kinds=spec.choices, **args)
+            return ServiceDialog(
+                number, lambda e: method(number, e), entry, kinds=spec.choices, **args
+            )
         if spec.kind == "note":
-            return NoteDialog(number, lambda e: method(number, e), entry, sections=spec.choices, **args)
+            return NoteDialog(
+                number, lambda e: method(number, e), entry, sections=spec.choices, **args
+            )
         dialog_class = FollowupDialog if spec.kind == "followup" else ReferralDialog
         return dialog_class(number, lambda e: method(number, e), entry, **args)
 
@@ -127,7 +131,9 @@ class CaseActions:
         except AftercareError as error:
             QMessageBox.warning(page, _("Aftercare"), str(error))
             return
-        setattr(page.case, attribute, [e for e in getattr(page.case, attribute) if e.id != entry.id])
+        setattr(
+            page.case, attribute, [e for e in getattr(page.case, attribute) if e.id != entry.id]
+        )
         self._reload_lists(attribute)
         page.announce(change)
 

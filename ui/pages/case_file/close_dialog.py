@@ -37,7 +37,9 @@ class CloseCaseDialog(QDialog):
         self.closed_on.set_date(today)
         self.problem = ProblemLabel("close_problem", self)
         explanation = QLabel(
-            _("A closed case stays in the vault and can be reopened. A supervisor approves the closure."),
+            _(
+                "A closed case stays in the vault and can be reopened. A supervisor approves the closure."
+            ),
             self,
         )
         explanation.setWordWrap(True)

@@ -98,7 +98,9 @@ class ConsentForm(SectionForm):
         }
         widgets: dict[str, QWidget] = {
             "purpose": CodeCombo(ConsentPurpose, parent=self.rows_widget),
-            "given": CodeCombo(codes=YES_NO, labeller=lambda c: _(YES_NO[c]), parent=self.rows_widget),
+            "given": CodeCombo(
+                codes=YES_NO, labeller=lambda c: _(YES_NO[c]), parent=self.rows_widget
+            ),
             "recorded_on": DateEdit(self.rows_widget),
             "withdrawn_on": DateEdit(self.rows_widget),
         }

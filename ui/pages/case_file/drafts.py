@@ -41,7 +41,11 @@ def keep_for_lock(page: CaseFilePage) -> None:
     dialog = page.dialog
     if dialog is not None and dialog.dirty() and not dialog.try_save(quiet=True):
         section = next(e.spec.section for e in page.lists() if e.spec.name == dialog.list_name)
-        payload = {"list": dialog.list_name, "entry_id": dialog.entry_id, "state": dialog.form.state()}
+        payload = {
+            "list": dialog.list_name,
+            "entry_id": dialog.entry_id,
+            "state": dialog.form.state(),
+        }
         _keep(page, section + ENTRY, payload)
     # Everything is stored or kept now; nothing is left to ask about while the pages go.
     page.discard_all()

@@ -108,7 +108,10 @@ class EntryDialog(QDialog):
             self.change = self._save(self.build(self.form.state()))
         except InvalidCase as invalid:
             self.form.show_problems(
-                [Problem(p.case_number, _ENTRY_PATH.sub("", p.path), p.message) for p in invalid.problems]
+                [
+                    Problem(p.case_number, _ENTRY_PATH.sub("", p.path), p.message)
+                    for p in invalid.problems
+                ]
             )
             return False
         except AftercareError as error:
@@ -138,7 +141,9 @@ class FollowupDialog(EntryDialog):
         super().__init__(case_number, save, entry, today=today, parent=parent)
         self.form.add_field("due_on", N_("Due on"), DateEdit(self))
         self.form.add_field("done_on", N_("Visited on"), DateEdit(self))
-        conditions = CodeCombo(LivingConditions, blank=True, blank_text=N_("Not recorded"), parent=self)
+        conditions = CodeCombo(
+            LivingConditions, blank=True, blank_text=N_("Not recorded"), parent=self
+        )
         self.form.add_field("living_conditions", N_("Living conditions"), conditions)
         self.form.add_field("notes", N_("Notes"), text_box(self, 120))
         self.finish_setup()
@@ -204,10 +209,14 @@ class NoteDialog(EntryDialog):
     add_title = N_("Add a note")
     edit_title = N_("Edit the note")
 
-    def __init__(self, case_number, save, entry=None, *, today, sections: Iterable[str], parent=None):
+    def __init__(
+        self, case_number, save, entry=None, *, today, sections: Iterable[str], parent=None
+    ):
         super().__init__(case_number, save, entry, today=today, parent=parent)
         self._sections = list(sections)
-        about = CodeCombo(codes=self._sections, labeller=lambda c: code_label(Section, c), parent=self)
+        about = CodeCombo(
+            codes=self._sections, labeller=lambda c: code_label(Section, c), parent=self
+        )
         self.form.add_field("written_on", N_("Date"), DateEdit(self))
         self.form.add_field("section", N_("About"), about)
         self.form.add_field("text", N_("Note"), text_box(self, 160))

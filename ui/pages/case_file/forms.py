@@ -42,7 +42,7 @@ _SPLIT = re.compile(r"[,，、;；]")
 
 
 def split_list(text: str) -> list[str]:
-    """"a, b、c" -> ["a", "b", "c"]: lists typed in one line, Chinese separators included."""
+    """ "a, b、c" -> ["a", "b", "c"]: lists typed in one line, Chinese separators included."""
     return [part.strip() for part in _SPLIT.split(text) if part.strip()]
 
 

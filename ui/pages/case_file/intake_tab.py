@@ -115,7 +115,9 @@ class IntakeForm(SectionForm):
             blank_text=N_("Not known"), parent=self,
         )  # fmt: skip
         self.add_field(t + "prefecture", N_("Prefecture of identification"), prefecture)
-        self.add_field(t + "identified_by", N_("Identified by"), CodeCombo(IdentifiedBy, parent=self))
+        self.add_field(
+            t + "identified_by", N_("Identified by"), CodeCombo(IdentifiedBy, parent=self)
+        )
         self.add_field(t + "police_case_number", N_("Police case number"), QLineEdit(self))
         self.add_field(t + "exploitation", N_("Form of exploitation"), ExploitationEdit(self))
         self.add_field(

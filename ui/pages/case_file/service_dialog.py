@@ -38,7 +38,9 @@ class ServiceDialog(EntryDialog):
             k: v for k, v in (entry.details if entry else {}).items() if k not in DETAIL_LABELS
         }
         form = self.form
-        form.add_field("kind", N_("Service"), CodeCombo(ServiceKind, codes=self._kinds, parent=self))
+        form.add_field(
+            "kind", N_("Service"), CodeCombo(ServiceKind, codes=self._kinds, parent=self)
+        )
         form.add_field("status", N_("Status"), CodeCombo(ServiceStatus, parent=self))
         form.add_field("started_on", N_("Started on"), DateEdit(self))
         form.add_field("ended_on", N_("Ended on"), DateEdit(self))
