@@ -156,9 +156,10 @@ class PackagesDialog(QDialog):
         record = self.selected()
         live = record is not None and record.state != "withdrawn"
         received = live and record.direction == "received" and self.role in HANDLERS
-        self.reply_button.setVisible(self.role in HANDLERS)
-        self.ack_button.setVisible(self.role in HANDLERS)
-        self.withdraw_button.setVisible(self.role in SENDERS)
+        directions = {r.direction for r in self.records}
+        self.reply_button.setVisible("received" in directions and self.role in HANDLERS)
+        self.ack_button.setVisible("received" in directions and self.role in HANDLERS)
+        self.withdraw_button.setVisible("sent" in directions and self.role in SENDERS)
         self.reply_button.setEnabled(received)
         self.ack_button.setEnabled(received and record.state == "pending")
         self.withdraw_button.setEnabled(
