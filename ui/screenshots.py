@@ -54,6 +54,29 @@ def case_file_of_a_girl(tab: str):
     return argument
 
 
+def demo_contacts(ctx: AppContext) -> None:
+    """A page argument for the Contacts shot: two invented units' cards, added to the vault
+    once (one verified, one not), so that the list shows both states."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from app.referrals import keys
+
+    referrals = ctx.services.referrals
+    if referrals.contacts():
+        return None
+    for code, name, role, verified in (
+        ("350100-H02", "Fuzhou No. 2 Hospital", "health", True),
+        ("350200-L01", "Xiamen Legal Aid Centre", "legal", False),
+    ):
+        receiving = keys.raw_public(X25519PrivateKey.generate())
+        card = keys.make_card(code, name, role, Ed25519PrivateKey.generate(), receiving)
+        added = referrals.add_contact(card)
+        if verified:
+            referrals.verify_contact(added.name, added.fingerprint)
+    return None
+
+
 SHOTS: tuple[Shot, ...] = (
     Shot("unlock", None),
     Shot("cases", "caseworker", "cases"),
@@ -62,6 +85,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("case_medical_health", "health", "case_file", case_file_of_a_girl("medical")),
     Shot("sheet_import_mapping", "caseworker", "cases", dialog=wizard_shot("mapping")),
     Shot("sheet_import_preview", "caseworker", "cases", dialog=wizard_shot("preview")),
+    Shot("contacts", "admin", "contacts", demo_contacts),
     Shot("settings", "caseworker", "settings"),
     Shot("users", "admin", "users"),
     Shot("audit", "admin", "audit"),

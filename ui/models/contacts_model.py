@@ -97,7 +97,7 @@ class ContactsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (_("Name"), _("Unit code"), _("Kind of unit"), _("Fingerprint"), _("Verified"))[
+        return (_("Contact"), _("Unit code"), _("Kind of unit"), _("Fingerprint"), _("Verified"))[
             section
         ]
 

@@ -174,7 +174,9 @@ class ContactsPage(Page):
         self.empty.setVisible(self.model.rowCount() == 0)
         count = len(referrals.conflicts())
         self.conflicts_line.setText(
-            _("Replies left {count} choice(s) between two versions to make.").format(count=count)
+            _("Sections changed on both sides, waiting for your choice: {count}").format(
+                count=count
+            )
         )
         for widget in (self.conflicts_line, self.conflicts_button):
             widget.setVisible(bool(count))

@@ -129,7 +129,7 @@ class ConflictDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("conflict_dialog")
         self.setWindowTitle(_("Choose between two versions"))
-        self.resize(980, 640)
+        self.resize(980, 560)
         self._resolve = resolve
         self.conflicts = list(conflicts)
         self.choices: dict[int, QButtonGroup] = {}

@@ -142,7 +142,9 @@ class PackagesDialog(QDialog):
         self.empty.setVisible(not self.records)
         count = len(self.referrals.conflicts(self.number))
         self.conflicts_line.setText(
-            _("Replies left {count} choice(s) between two versions to make.").format(count=count)
+            _("Sections changed on both sides, waiting for your choice: {count}").format(
+                count=count
+            )
         )
         self.conflicts_line.setVisible(bool(count))
         self.conflicts_button.setVisible(bool(count))
