@@ -183,7 +183,7 @@ def test_a_service_problem_is_shown_in_its_dialog_which_stays_open(qtbot, demo_w
 
     when_modal(fill)
     services.add_button.click()
-    assert seen == {"problem": "Ended on is before started_on", "open": True}
+    assert seen == {"problem": "Ended on is before Started on", "open": True}
     assert len(page.ctx.services.cases.open_case(number).services) == before
 
 

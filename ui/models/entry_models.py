@@ -67,10 +67,14 @@ def detail_label(key: str) -> str:
 
 
 def details_text(service: Service) -> str:
-    parts = [f"{detail_label(k)}: {v}" for k, v in service.details.items() if v not in (None, "")]
+    parts = [
+        _("{label}: {value}").format(label=detail_label(k), value=v)
+        for k, v in service.details.items()
+        if v not in (None, "")
+    ]
     if service.notes:
         parts.append(service.notes)
-    return "; ".join(parts)
+    return _("; ").join(parts)
 
 
 Column = tuple[str, Callable[[Any], str]]  # (header, English source; the cell's text)

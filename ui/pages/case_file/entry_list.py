@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -89,6 +90,8 @@ class EntryList(QWidget):
         header.setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setMinimumHeight(130)
+        self.empty = hint_label(f"empty_{spec.name}", self)
+        model.modelReset.connect(self._show_empty)
         self.add_button = QPushButton(self, objectName=f"add_{spec.name}")
         self.edit_button = QPushButton(self, objectName=f"edit_{spec.name}")
         self.delete_button = QPushButton(self, objectName=f"delete_{spec.name}")
@@ -111,8 +114,10 @@ class EntryList(QWidget):
         column.addLayout(top)
         column.addWidget(self.hint)
         column.addWidget(self.table, 1)
+        column.addWidget(self.empty)
         self.retranslate_ui()
         self._update_buttons()
+        self._show_empty()
 
     @property
     def writable(self) -> bool:
@@ -140,6 +145,14 @@ class EntryList(QWidget):
         if entry is not None:
             self.delete_requested.emit(entry)
 
+    def _show_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.table.setVisible(not empty)
+        self.empty.setVisible(empty)
+        # An empty list keeps to its heading and line; a full one takes the room there is.
+        policy = QSizePolicy.Policy.Maximum if empty else QSizePolicy.Policy.Expanding
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+
     def _update_buttons(self, *_args) -> None:
         chosen = self.selected() is not None
         self.edit_button.setEnabled(chosen)
@@ -151,4 +164,5 @@ class EntryList(QWidget):
         self.add_button.setText(_("Add..."))
         self.edit_button.setText(_("Edit..."))
         self.delete_button.setText(_("Delete..."))
+        self.empty.setText(_("None recorded yet."))
         self.model.retranslate()

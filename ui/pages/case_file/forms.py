@@ -39,6 +39,8 @@ from ui.widgets.date_edit import DateEdit
 ERROR_STYLE = "color: #b3261e;"
 HINT_STYLE = "color: #5f6368;"
 _SPLIT = re.compile(r"[,，、;；]")
+# A key such as started_on; ASCII bounds, as Chinese text beside it counts as \w too.
+_FIELD_WORD = re.compile(r"(?<![A-Za-z0-9_])[a-z]+(?:_[a-z]+)+(?![A-Za-z0-9_])")
 
 
 def split_list(text: str) -> list[str]:
@@ -256,7 +258,7 @@ class FieldForm(QWidget):
                 continue
             shown = self._problems[key]
             line = _("{field} {problem}").format(
-                field=self.field_label(key), problem=problem.message
+                field=self.field_label(key), problem=self._readable(problem.message)
             )
             shown.say("\n".join(filter(None, [shown.text() if shown.isVisible() else "", line])))
             first = first or self.fields[key]
@@ -264,6 +266,13 @@ class FieldForm(QWidget):
         if first is not None:
             target = first.line if isinstance(first, DateEdit) else first
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _readable(self, message: str) -> str:
+        """The domain's messages name other fields by key ("is before started_on"): use the
+        labels people see instead."""
+        names = {key.rsplit(".", 1)[-1]: self.field_label(key) for key in self.fields}
+        names.setdefault("opened_on", _("the day the case was opened"))
+        return _FIELD_WORD.sub(lambda m: names.get(m[0], m[0]), message)
 
     def date_problems(self, case_number: str, prefix: str = "") -> list[Problem]:
         """Date fields whose text is not a date: problems found before asking the service."""

@@ -32,11 +32,13 @@ class CaseTab(QWidget):
         self.column.setContentsMargins(12, 12, 12, 12)
         self.column.setSpacing(12)
         self.column.addWidget(self.hint)
+        self.column.addStretch(0)  # below everything: the room empty lists do not take
 
     def add_form(self, form: SectionForm, *, scroll: bool = True) -> SectionForm:
         self.forms.append(form)
+        form.setMaximumWidth(860)
         if not scroll:
-            self.column.addWidget(form)
+            self.column.insertWidget(self.column.count() - 1, form)
             return form
         area = QScrollArea(self)
         area.setWidgetResizable(True)
@@ -46,14 +48,13 @@ class CaseTab(QWidget):
         inner_column.setContentsMargins(0, 0, 8, 0)
         inner_column.addWidget(form)
         inner_column.addStretch(1)
-        form.setMaximumWidth(860)
         area.setWidget(inner)
-        self.column.addWidget(area, 1)
+        self.column.insertWidget(self.column.count() - 1, area, 1)
         return form
 
     def add_list(self, entries: EntryList) -> EntryList:
         self.lists.append(entries)
-        self.column.addWidget(entries, 1)
+        self.column.insertWidget(self.column.count() - 1, entries, 1)
         return entries
 
     def load(self, case: Case) -> None:
