@@ -186,9 +186,7 @@ def test_generic_sheet_mapped_by_hand_bad_cell_then_skipped(qtbot, window, tmp_p
 
 
 def test_a_saved_mapping_is_applied_next_time(qtbot, window, tmp_path):
-    saved = []
     wizard = open_wizard(qtbot, window)
-    wizard._store = saved.append  # the settings file is written through this
     wizard.file_page.load(generic_csv(tmp_path))
     wizard.next()
     map_generic(wizard)
@@ -199,7 +197,7 @@ def test_a_saved_mapping_is_applied_next_time(qtbot, window, tmp_path):
     assert b'"person.date_of_birth"' in stored.read_bytes()
     assert b"1995" not in stored.read_bytes()  # headers and fields, never a cell's value
     assert window.ctx.settings[app_settings.LAST_MAPPING] == str(stored.resolve())
-    assert saved
+    assert app_settings.load()[app_settings.LAST_MAPPING] == str(stored.resolve())  # on disk
     wizard.reject()
 
     page = window.page("cases")
@@ -216,7 +214,8 @@ def test_a_saved_mapping_is_applied_next_time(qtbot, window, tmp_path):
 def test_cancelling_at_the_preview_writes_nothing(qtbot, window, tmp_path):
     wizard = open_wizard(qtbot, window)
     before = (case_count(window.ctx), audit_count(window.ctx))
-    wizard.file_page.load(generic_csv(tmp_path))
+    sheet = generic_csv(tmp_path)
+    wizard.file_page.load(sheet)
     wizard.next()
     map_generic(wizard)
     wizard.next()
@@ -226,6 +225,12 @@ def test_cancelling_at_the_preview_writes_nothing(qtbot, window, tmp_path):
         Qt.CheckState.Checked.value,
         Qt.ItemDataRole.CheckStateRole,
     )
+    assert import_button(wizard).isEnabled()
+    # The person fixes the sheet and reads it again: every row is back, none skipped.
+    sheet.write_text(GENERIC_CSV.replace("2024-13-45", "2004-12-25"), encoding="utf-8")
+    qtbot.mouseClick(wizard.preview_page.reload_button, Qt.MouseButton.LeftButton)
+    assert wizard.preview.ok and wizard.preview.skipped_rows == []
+    assert "3 rows will be imported, 0 skipped." in wizard.preview_page.summary.text()
     assert import_button(wizard).isEnabled()
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
     assert not wizard.isVisible()
