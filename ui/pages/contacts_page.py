@@ -63,7 +63,7 @@ class ContactsPage(Page):
         self.table.doubleClicked.connect(lambda _index: self.verify_selected())
 
         self.heading = QLabel(self, objectName="contacts_heading")
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
         self.explanation.setStyleSheet("color: #555;")

@@ -110,7 +110,7 @@ def version_html(content: dict[str, Any], other: dict[str, Any]) -> str:
         if not rows:
             rows.append(f"<p style='color:#5f6368'>{escape(_('(none)'))}</p>")
         blocks.append(
-            f"<p style='font-weight:600; margin-top:8px'>{escape(title)}</p>" + "".join(rows)
+            f"<p style='font-weight:bold; margin-top:8px'>{escape(title)}</p>" + "".join(rows)
         )
     return "".join(blocks)
 
@@ -199,7 +199,7 @@ class ConflictDialog(QDialog):
         choices = {KEEP_MINE: _("Keep this vault's version"), KEEP_THEIRS: _("Take this version")}
         for col, (title, content, against, keep) in enumerate(sides):
             heading = QLabel(title, box)
-            heading.setStyleSheet("font-weight: 600;")
+            heading.setStyleSheet("font-weight: bold;")
             view = QTextBrowser(box, objectName=f"conflict_{conflict.id}_{keep}")
             view.setOpenLinks(False)
             view.setMinimumHeight(170)

@@ -93,7 +93,7 @@ class AddContactDialog(QDialog):
         heading = QLabel(
             _("Card of {name}, unit {unit}").format(name=card.name, unit=card.unit_code), self
         )
-        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.fingerprint = fingerprint_view(card.fingerprint, "card_fingerprint", self)
         buttons, self.ok = _buttons(self, _("Add contact"))
         self.name_edit.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
@@ -141,7 +141,7 @@ class VerifyContactDialog(QDialog):
         self._verify = verify
         self.verified: Contact | None = None
         heading = QLabel(contact.counterpart, self)
-        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.digits_edit = QLineEdit(self, objectName="verify_fingerprint")
         self.digits_edit.setPlaceholderText(" ".join(["00000"] * keys.FINGERPRINT_GROUPS))
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)

@@ -76,7 +76,7 @@ class PackagesDialog(QDialog):
         self.records: list[ReferralRecord] = []
 
         heading = QLabel(self.windowTitle(), self)
-        heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.table = QTableWidget(0, len(self.HEADERS), self, objectName="packages_table")
         self.table.setHorizontalHeaderLabels([_(h) for h in self.HEADERS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

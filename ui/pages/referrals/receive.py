@@ -71,7 +71,7 @@ class ReceivedDialog(QDialog):
         self.setWindowTitle(_(TITLES[got.kind]))
         self.setMinimumWidth(480)
         heading = QLabel(_(TITLES[got.kind]), self)
-        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         body = QLabel(text, self, objectName="received_text")
         body.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -51,7 +51,7 @@ class ReferDialog(QDialog):
         waiting = len(contacts) - len(verified)
 
         heading = QLabel(self.windowTitle(), self)
-        heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
 
         # --- to whom ---
         self.contact_combo = QComboBox(self, objectName="refer_contact")
