@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWizard
 
@@ -285,3 +286,12 @@ def test_export_for_partners_leaves_out_cases_without_consent(qtbot, window, tmp
     back = SheetImport(window.ctx.opened).open(written)
     assert SheetImport(window.ctx.opened).detect(back).template == htcds.SINGLE_SELECT
     box.close()
+
+
+def test_locking_closes_the_wizard(qtbot, window, tmp_path):
+    wizard = open_wizard(qtbot, window)
+    wizard.file_page.load(generic_csv(tmp_path))
+    wizard.next()
+    assert window.lock(False)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(wizard))  # rejected, then deleted
+    assert not window.ctx.is_unlocked
