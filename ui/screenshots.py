@@ -82,7 +82,6 @@ SHOTS: tuple[Shot, ...] = (
     Shot("cases", "caseworker", "cases"),
     Shot("followups", "caseworker", "followups"),
     *(Shot(f"case_{s}", "caseworker", "case_file", case_file_of_a_girl(s)) for s in Section),
-    Shot("case_medical_health", "health", "case_file", case_file_of_a_girl("medical")),
     Shot("sheet_import_mapping", "caseworker", "cases", dialog=wizard_shot("mapping")),
     Shot("sheet_import_preview", "caseworker", "cases", dialog=wizard_shot("preview")),
     Shot("contacts", "admin", "contacts", demo_contacts),

@@ -50,6 +50,7 @@ class EntryDialog(QDialog):
     """Subclasses add their fields to `self.form` and say how state and entry relate."""
 
     kind_name = ""  # the objectName stem: "followup" -> followup_dialog
+    list_name = ""  # the EntryList it was opened from (set by the page; drafts name it)
     add_title = ""
     edit_title = ""
 
