@@ -15,8 +15,8 @@ from app.services.cases import CaseFiles
 from app.services.documents import Documents
 from app.services.drafts import Drafts
 from app.services.listing import CaseList
-from app.services.reports import Reports
 from app.services.referrals import Referrals
+from app.services.reports import Reports
 from app.services.transfer import Transfer
 from app.vault.vault import OpenVault
 

@@ -20,6 +20,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "ui.pages.rollup_page",
     "ui.pages.users_page",
     "ui.pages.audit_page",
+    "ui.pages.backups_page",
     "ui.pages.settings_page",
 )
 
