@@ -44,13 +44,14 @@ def catalogs(tmp_path, monkeypatch):
 def test_switching_language_retranslates_the_window(qtbot, window, catalogs):
     sign_in(qtbot, window, ADMIN)
     settings = window.show_page("settings")
-    assert nav_texts(window) == ["Users", "Audit trail", "Settings"]
+    assert {"Users", "Audit trail", "Settings"} <= set(nav_texts(window))
 
     combo = settings.language_combo
     combo.setCurrentIndex(combo.findData("zh_CN"))
 
     assert i18n.current_locale() == "zh_CN"
-    assert nav_texts(window) == ["用户", "审计记录", "设置"]
+    assert {"用户", "审计记录", "设置"} <= set(nav_texts(window))
+    assert "Users" not in nav_texts(window)
     assert settings._language_label.text() == "语言"
     assert settings.heading.text() == "设置"
     assert window.lock_action.text() == "锁定"
@@ -61,7 +62,7 @@ def test_switching_language_retranslates_the_window(qtbot, window, catalogs):
     assert cancel_text() == "取消"
 
     combo.setCurrentIndex(combo.findData("en"))
-    assert nav_texts(window) == ["Users", "Audit trail", "Settings"]
+    assert {"Users", "Audit trail", "Settings"} <= set(nav_texts(window))
     assert not window.language.qt_translator_loaded
     assert cancel_text() == "Cancel"
 

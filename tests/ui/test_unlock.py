@@ -20,7 +20,8 @@ def test_unlock_shows_the_pages_of_the_role(qtbot, window):
     sign_in(qtbot, window, CASEWORKER)
 
     assert window.stack.currentIndex() == 1
-    assert nav_texts(window) == ["Settings"]  # the case pages are not written yet
+    assert nav_texts(window)[:2] == ["Case files", "Follow-ups due"]
+    assert "Users" not in nav_texts(window) and "Audit trail" not in nav_texts(window)
     assert window.user_label.text() == "Signed in as wang (Caseworker)"
     assert window.windowTitle() == "Aftercare — Fuzhou Test Shelter"
     assert window.unlock_page.passphrase_edit.text() == ""
@@ -28,10 +29,14 @@ def test_unlock_shows_the_pages_of_the_role(qtbot, window):
 
 def test_pages_follow_the_role(qtbot, window):
     sign_in(qtbot, window, ADMIN)
-    assert nav_texts(window) == ["Users", "Audit trail", "Settings"]
+    admin = nav_texts(window)
+    assert {"Users", "Audit trail", "Backups", "Settings"} <= set(admin)
+    assert "Follow-ups due" not in admin  # administrators do not read follow-ups
     window.lock()
     sign_in(qtbot, window, SUPERVISOR)
-    assert nav_texts(window) == ["Audit trail", "Settings"]
+    supervisor = nav_texts(window)
+    assert {"Case files", "Audit trail", "Reports", "Backups", "Settings"} <= set(supervisor)
+    assert "Users" not in supervisor
 
 
 def test_wrong_passphrase_is_said_inline(qtbot, window):
