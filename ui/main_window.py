@@ -191,10 +191,10 @@ class MainWindow(QMainWindow):
         if page is None:
             return None
         nav = self._nav_pages()
-        if page in nav:
-            self.navigation.blockSignals(True)
-            self.navigation.setCurrentRow(nav.index(page))
-            self.navigation.blockSignals(False)
+        self.navigation.blockSignals(True)
+        # A page outside the navigation (the case file) leaves no other page highlighted.
+        self.navigation.setCurrentRow(nav.index(page) if page in nav else -1)
+        self.navigation.blockSignals(False)
         self.page_stack.setCurrentWidget(page)
         if argument is not None:
             page.open(argument)
