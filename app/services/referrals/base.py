@@ -1,0 +1,210 @@
+"""What every part of the referral service shares: who may do what, the records, the rows.
+
+Who may do what (the access table has no referral actions yet; these sets say it here):
+contacts are managed by administrators and supervisors (adding a key is a trust decision);
+caseworkers and supervisors send and withdraw, and only a supervisor may override a missing
+`referral` consent, with a written reason; every role but the administrator receives,
+replies and acknowledges. Sending a section needs read access to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.codes import ConsentPurpose, ReferralStatus, Role, label
+from app.domain.model import Case
+from app.domain.validation import Problem
+from app.errors import AccessDenied, AftercareError
+from app.i18n import N_, _
+from app.referrals import keys, sections
+from app.services.base import Change, VaultService
+
+CONTACT_MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+SENDERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+HANDLERS = frozenset({Role.CASEWORKER, Role.HEALTH, Role.LEGAL, Role.SUPERVISOR})
+REPLY_STATUSES = (ReferralStatus.ACCEPTED.value, ReferralStatus.COMPLETED.value)
+KEEP_MINE, KEEP_THEIRS = "mine", "theirs"
+
+_ACTION_LABELS = {
+    "manage_contacts": N_("manage contacts"),
+    "refer_a_case": N_("refer a case to another unit"),
+    "withdraw_a_referral": N_("withdraw a referral"),
+    "receive_a_referral": N_("import referral packages"),
+    "reply_to_a_referral": N_("reply to a referral"),
+    "acknowledge_a_referral": N_("acknowledge a referral"),
+}
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    name: str
+    unit_code: str
+    role: str
+    fingerprint: str
+    verified: bool
+    verified_by: str | None
+    verified_at: str | None
+    added_at: str
+    signing_key: bytes = field(repr=False)
+    receiving_key: bytes = field(repr=False)
+
+    @property
+    def role_label(self) -> str:
+        return keys.role_label(self.role)
+
+    @property
+    def counterpart(self) -> str:
+        return f"{self.name} ({self.unit_code})"
+
+
+@dataclass(frozen=True)
+class ReferralRecord:
+    """One referral as this vault knows it: sent from one of its cases, or received into one."""
+
+    referral_id: str
+    direction: str  # sent or received
+    counterpart: str  # the contact's name and unit code when it was made
+    contact_name: str | None  # None once the contact was removed
+    state: str  # pending, acknowledged, withdrawn, replied
+    case_number: str | None  # None once the case was deleted (a withdrawn referral)
+    sections: list[str]
+    reply_status: str | None  # accepted or completed, once replied
+    sha256: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A section a reply changed where this vault changed it too: both versions, to choose."""
+
+    id: int
+    referral_id: str
+    case_number: str | None
+    section: str
+    mine: dict[str, Any]
+    theirs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PackageWritten:
+    path: Path
+    kind: str
+    referral_id: str
+    package_id: str
+    sha256: str
+    change: Change | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    kind: str  # referral, reply, ack, withdraw
+    referral_id: str
+    counterpart: str
+    case_number: str | None
+    change: Change | None = None
+    merged_sections: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def referral_consent_given(case: Case) -> bool:
+    """True when the latest `referral` consent is given and not withdrawn."""
+    found = [c for c in case.consents if c.purpose == ConsentPurpose.REFERRAL]
+    if not found:
+        return False
+    latest = max(enumerate(found), key=lambda pair: (pair[1].recorded_on, pair[0]))[1]
+    return bool(latest.given) and latest.withdrawn_on is None
+
+
+def problem_key(problem: Problem) -> tuple[str, str]:
+    return (problem.path, problem.message)
+
+
+def empty_section(section: str) -> dict[str, list]:
+    """A section that was not sent, as both sides last agreed on it: its lists, empty."""
+    return {part: [] for part in sections.parts(section, lists_only=True)}
+
+
+class ReferralBase(VaultService):
+    """Role checks, audited refusals and the `referral_packages` rows the parts share."""
+
+    def _require_role(
+        self, roles: frozenset[str], what: str, case_number: str | None = None
+    ) -> None:
+        with self.refusals_audited(case_number, what):
+            if self.role not in roles:
+                raise AccessDenied(
+                    _("{role} may not {action}").format(
+                        role=label(Role, self.role), action=_(_ACTION_LABELS[what])
+                    )
+                )
+
+    def _refuse(self, action: str, case_number: str | None, detail: dict, message: str):
+        """Audit a refused call in its own transaction and raise the message."""
+        with self.opened.write():
+            self.opened.audit(action, case_number, detail)
+        raise AftercareError(message)
+
+    def _insert_row(
+        self,
+        referral_id: str,
+        direction: str,
+        contact: Contact,
+        sealed_or_opened,
+        case_id: int | None,
+        case_referral_id: int | None,
+        chosen: list[str],
+        snapshot: dict,
+        sha256: str | None = None,
+    ) -> None:
+        now = utc_now()
+        self.conn.execute(
+            "INSERT INTO referral_packages (referral_id, direction, contact_id, counterpart,"
+            " package_id, sha256, state, case_id, case_referral_id, sections, snapshot,"
+            " created_at, updated_at) VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?,?)",
+            (
+                referral_id,
+                direction,
+                contact.id,
+                contact.counterpart,
+                sealed_or_opened.package_id,
+                sha256 or sealed_or_opened.sha256,
+                case_id,
+                case_referral_id,
+                json.dumps(chosen),
+                json.dumps(snapshot, ensure_ascii=False),
+                now,
+                now,
+            ),
+        )
+
+    def _rows(self, where: str, args: tuple) -> list[dict]:
+        cursor = self.conn.execute(
+            "SELECT id, referral_id, direction, contact_id, counterpart, sha256, state, case_id,"
+            " case_referral_id, sections, snapshot, reply_status, created_at, updated_at"
+            f" FROM referral_packages {where}",
+            args,
+        )
+        names = [d[0] for d in cursor.description]
+        out = []
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            row["sections"] = json.loads(row["sections"])
+            row["snapshot"] = json.loads(row["snapshot"])
+            out.append(row)
+        return out
+
+    def _case_number(self, case_id: int | None) -> str | None:
+        if case_id is None:
+            return None
+        row = self.conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return row[0] if row else None

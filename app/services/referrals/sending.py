@@ -1,0 +1,308 @@
+"""Sending packages: a referral of chosen sections, and the answers to one (reply, receipt,
+withdrawal). Each is sealed to one verified contact and written where the user chose.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from app import access
+from app.access import Level
+from app.codes import ReferralStatus, Role, Section
+from app.domain.model import Case, Referral
+from app.errors import AccessDenied, AftercareError
+from app.fileio import atomic_write_bytes
+from app.i18n import _
+from app.referrals import keys, package, sections
+from app.services.base import Change
+from app.services.referrals.base import (
+    HANDLERS,
+    SENDERS,
+    Contact,
+    PackageWritten,
+    empty_section,
+    referral_consent_given,
+    utc_now,
+)
+from app.services.referrals.contacts import ContactBook
+from app.storage import cases_repo
+
+
+class Sending(ContactBook):
+    # --- sending -----------------------------------------------------------------------------
+
+    def send(
+        self,
+        case_number: str,
+        contact: str,
+        chosen: list[str] | tuple[str, ...],
+        out: str | os.PathLike,
+        *,
+        override_reason: str | None = None,
+    ) -> PackageWritten:
+        """Refer the case to `contact` with only the `chosen` sections; write the package to
+        `out` (a file, or a folder to put `aftercare-<random>.acpkg` in)."""
+        self._require_role(SENDERS, "refer_a_case", case_number)
+        chosen = self._chosen_sections(chosen)
+        for section in chosen:
+            self.require_section(section, Level.READ, case_number)
+        recipient = self._verified_recipient(contact, case_number)
+        case_id = self.case_id(case_number)
+        case = cases_repo.load_case(self.conn, case_id)
+        override = self._consent_or_override(case, override_reason)
+        target = _target(out)
+        referral_id = secrets.token_hex(16)
+        content = sections.contents(case, chosen)
+        payload = {
+            "referral_id": referral_id,
+            "sent_on": self.today().isoformat(),
+            "sections": chosen,
+            "content": content,
+        }
+        sealed = package.seal(
+            "referral",
+            payload,
+            recipient=recipient.receiving_key,
+            sender=self.opened.signing_key(),
+        )
+        entry = Referral(
+            to=keys.referral_code(recipient.role),
+            sent_on=self.today(),
+            status=ReferralStatus.PENDING.value,
+            organisation=recipient.name,
+        )
+        with self.opened.write() as conn:
+            case.referrals.append(entry)
+            cases_repo.save_case(conn, case)
+            self._insert_row(
+                referral_id,
+                "sent",
+                recipient,
+                sealed,
+                case_id,
+                entry.id,
+                chosen,
+                content,
+            )
+            detail = {
+                "referral_id": referral_id,
+                "to": recipient.name,
+                "unit": recipient.unit_code,
+                "fingerprint": recipient.fingerprint,
+                "sha256": sealed.sha256,
+                "sections": chosen,
+            }
+            if override:
+                self.opened.audit(
+                    "referral_consent_overridden",
+                    case_number,
+                    {"referral_id": referral_id, "reason": override},
+                )
+            self.opened.audit("referral_sent", case_number, detail)
+            atomic_write_bytes(target, sealed.data)
+        change = Change(case_number, case_id, "entry_saved", Section.REFERRALS, entry.id)
+        return PackageWritten(
+            target, "referral", referral_id, sealed.package_id, sealed.sha256, change
+        )
+
+    def sendable_sections(self) -> list[str]:
+        """The sections the signed-in role may put in a referral (those it may read)."""
+        return [s for s in sections.SHAREABLE if access.section_level(self.role, s) >= Level.READ]
+
+    @staticmethod
+    def _chosen_sections(chosen) -> list[str]:
+        picked: list[str] = []
+        for section in chosen:
+            section = str(section).strip()
+            if section not in sections.SHAREABLE:
+                raise AftercareError(
+                    _("Unknown section “{section}”; use some of: {sections}.").format(
+                        section=section, sections=", ".join(sections.SHAREABLE)
+                    )
+                )
+            if section not in picked:
+                picked.append(section)
+        if not picked:
+            raise AftercareError(_("Choose at least one section to send."))
+        return picked
+
+    def _consent_or_override(self, case: Case, override_reason: str | None) -> str | None:
+        """None when the referral consent stands; the override reason when a supervisor gave one."""
+        if referral_consent_given(case):
+            return None
+        reason = (override_reason or "").strip()
+        number = case.case_number
+        if not reason:
+            self._refuse(
+                "referral_refused",
+                number,
+                {"reason": "no_consent"},
+                _(
+                    "Case {number} has no referral consent (or it was withdrawn); nothing was sent. A supervisor may override it with a written reason."
+                ).format(number=number),
+            )
+        with self.refusals_audited(number, "override_referral_consent"):
+            if self.role != Role.SUPERVISOR:
+                raise AccessDenied(
+                    _("Only a supervisor may send a referral without the referral consent.")
+                )
+        return reason
+
+    # --- answering ---------------------------------------------------------------------------
+
+    def reply(
+        self, case_number: str, out: str | os.PathLike, *, completed: bool = False
+    ) -> PackageWritten:
+        """Send back what this vault recorded in a referred case: its services, follow-ups and
+        notes, in the sections the signed-in role may read."""
+        self._require_role(HANDLERS, "reply_to_a_referral", case_number)
+        row = self._received_row(case_number)
+        contact = self._reply_contact(row, case_number)
+        case = cases_repo.load_case(self.conn, row["case_id"])
+        sent_sections, base = row["sections"], row["snapshot"]
+        reply_content: dict[str, dict] = {}
+        for section in sections.REPLY_SECTIONS:
+            if access.section_level(self.role, section) < Level.READ:
+                continue
+            lists_only = section not in sent_sections
+            mine = sections.content(case, section, lists_only=lists_only)
+            given = base.get(section) if not lists_only else empty_section(section)
+            if not sections.same(mine, given):
+                reply_content[section] = mine
+        status = ReferralStatus.COMPLETED if completed else ReferralStatus.ACCEPTED
+        payload = {
+            "referral_id": row["referral_id"],
+            "status": status.value,
+            "sections": reply_content,
+        }
+        return self._send_answer(
+            "reply",
+            payload,
+            contact,
+            row,
+            out,
+            state="replied",
+            reply_status=status.value,
+            audit_detail={"sections": sorted(reply_content), "status": status.value},
+        )
+
+    def acknowledge(self, case_number: str, out: str | os.PathLike) -> PackageWritten:
+        """A receipt for the sender: the referral arrived."""
+        self._require_role(HANDLERS, "acknowledge_a_referral", case_number)
+        row = self._received_row(case_number)
+        contact = self._reply_contact(row, case_number)
+        state = "acknowledged" if row["state"] == "pending" else row["state"]
+        return self._send_answer(
+            "ack", {"referral_id": row["referral_id"]}, contact, row, out, state=state
+        )
+
+    def withdraw(
+        self, case_number: str, out: str | os.PathLike, *, contact: str | None = None
+    ) -> PackageWritten:
+        """Tell the recipient to delete its copy. With several open referrals of the case,
+        `contact` names the one to withdraw."""
+        self._require_role(SENDERS, "withdraw_a_referral", case_number)
+        case_id = self.case_id(case_number)
+        rows = [
+            r
+            for r in self._rows("WHERE case_id = ? AND direction = 'sent'", (case_id,))
+            if r["state"] != "withdrawn"
+        ]
+        if contact is not None:
+            wanted = self.contact(contact).id
+            rows = [r for r in rows if r["contact_id"] == wanted]
+        if not rows:
+            raise AftercareError(
+                _("Case {number} has no open referral to withdraw.").format(number=case_number)
+            )
+        if len(rows) > 1:
+            raise AftercareError(
+                _(
+                    "Case {number} was referred to several contacts ({names}); name the one to withdraw."
+                ).format(number=case_number, names=", ".join(r["counterpart"] for r in rows))
+            )
+        row = rows[0]
+        recipient = self._contact_by_id(row["contact_id"])
+        if recipient is None:
+            raise AftercareError(
+                _(
+                    "The contact this case was referred to ({name}) was removed; add their card again to withdraw."
+                ).format(name=row["counterpart"])
+            )
+        return self._send_answer(
+            "withdraw", {"referral_id": row["referral_id"]}, recipient, row, out, state="withdrawn"
+        )
+
+    def _send_answer(
+        self,
+        kind: str,
+        payload: dict,
+        contact: Contact,
+        row: dict,
+        out: str | os.PathLike,
+        *,
+        state: str,
+        reply_status: str | None = None,
+        audit_detail: dict | None = None,
+    ) -> PackageWritten:
+        target = _target(out)
+        sealed = package.seal(
+            kind, payload, recipient=contact.receiving_key, sender=self.opened.signing_key()
+        )
+        case_number = self._case_number(row["case_id"])
+        with self.opened.write() as conn:
+            conn.execute(
+                "UPDATE referral_packages SET state = ?, reply_status = coalesce(?, reply_status),"
+                " updated_at = ? WHERE id = ?",
+                (state, reply_status, utc_now(), row["id"]),
+            )
+            self.opened.audit(
+                f"referral_{kind}_sent",
+                case_number,
+                {
+                    "referral_id": row["referral_id"],
+                    "to": contact.name,
+                    "fingerprint": contact.fingerprint,
+                    "sha256": sealed.sha256,
+                    **(audit_detail or {}),
+                },
+            )
+            atomic_write_bytes(target, sealed.data)
+        return PackageWritten(target, kind, row["referral_id"], sealed.package_id, sealed.sha256)
+
+    def _received_row(self, case_number: str) -> dict:
+        case_id = self.case_id(case_number)
+        rows = self._rows("WHERE case_id = ? AND direction = 'received'", (case_id,))
+        if not rows:
+            raise AftercareError(
+                _("Case {number} was not referred to this vault by another unit.").format(
+                    number=case_number
+                )
+            )
+        return rows[0]
+
+    def _reply_contact(self, row: dict, case_number: str) -> Contact:
+        contact = self._contact_by_id(row["contact_id"])
+        if contact is None:
+            raise AftercareError(
+                _(
+                    "The unit that referred case {number} ({name}) is no longer a contact; add their card again."
+                ).format(number=case_number, name=row["counterpart"])
+            )
+        return self._verified_recipient(contact.name, case_number)
+
+
+def _target(out: str | os.PathLike) -> Path:
+    """The package file to write: `out`, or a fresh name inside `out` when it is a folder."""
+    path = Path(out)
+    if path.is_dir():
+        return path / package.new_file_name()
+    if path.exists():
+        raise AftercareError(
+            _("{file} already exists; choose another file name or a folder.").format(file=path)
+        )
+    if not path.parent.is_dir():
+        raise AftercareError(_("The folder {folder} does not exist.").format(folder=path.parent))
+    return path
