@@ -156,6 +156,7 @@ def test_sigkill_during_case_edits_loses_no_acknowledged_edit(
         transcript = Transcript(lines)
         for edit in transcript.acknowledged:
             expected = apply(expected, edit)
+        before = expected
         try:
             expected = check_database(folder, key, expected, transcript.in_flight)
         except AssertionError as exc:
@@ -164,5 +165,7 @@ def test_sigkill_during_case_edits_loses_no_acknowledged_edit(
         tally.add("crash: case edits", "kills")
         tally.add("crash: case edits", "acknowledged edits", len(transcript.acknowledged))
         tally.add("crash: case edits", "refused edits", transcript.refused)
-        tally.add("crash: case edits", "edits in flight", transcript.in_flight is not None)
+        if transcript.in_flight is not None:
+            outcome = "committed" if expected != before else "not committed"
+            tally.add("crash: case edits", f"edits in flight, found {outcome}")
     assert acknowledged, f"no child got to edit (seed {seed})"

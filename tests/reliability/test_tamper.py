@@ -22,6 +22,14 @@ restored into a new folder, then unlocked). Outcomes:
 - anything else is a failure: another exception (a traceback for the user), or data that
   differs from the original (wrong data).
 
+A changed vault.keys is opened by every user of the team and by the recovery code (the
+admin alone reads only the admin's slot). Each must open to the original data or be
+refused; when one slot's bytes were changed and the file still parses, that user is refused
+("Wrong passphrase", "no user named ...": the spare copy is consulted only when vault.keys
+cannot be read at all) while every other user opens the vault ("refused for the changed
+slot"). A change that leaves the file's content as it was (JSON white space, hex case)
+opens for everyone ("intact: JSON layout only").
+
 Fast: 16 copies; full: 100 copies (AFTERCARE_RELIABILITY=full).
 """
 
