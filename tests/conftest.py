@@ -135,3 +135,12 @@ def cli(capsys):
         return helpers.run_cli(argv, capsys, env=env, lang=lang)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that switches language (the window's Settings, `aftercare` without --lang) must
+    not leave the next test on the same worker reading Chinese messages."""
+    yield
+    if i18n.current_locale() != "en":
+        i18n.set_locale("en")

@@ -17,7 +17,8 @@ from app import selfcheck
 from tests.helpers import REPO_ROOT
 
 RUN_CLI = "import sys; from ui.entry import main; sys.exit(main())"
-CHECK_NAMES = [name for name, _check in selfcheck.CHECKS]
+# The checks of app/selfcheck.py, then the window check that ui/selfcheck_cmd.py adds.
+CHECK_NAMES = [*(name for name, _check in selfcheck.CHECKS), "window"]
 
 
 def test_selfcheck_from_source_passes_every_check(tmp_path):
@@ -38,7 +39,7 @@ def test_selfcheck_from_source_passes_every_check(tmp_path):
     assert list(tmp_path.iterdir()) == []  # the temporary vault is gone
 
 
-def test_a_check_that_needs_an_earlier_one_fails_naming_it():
+def test_a_check_that_needs_an_earlier_one_fails_naming_it(english):
     results = selfcheck.run_selfcheck(checks=(("pdf", selfcheck._check_pdf),))
     assert [(r.name, r.ok) for r in results] == [("pdf", False)]
     assert results[0].line() == "FAIL pdf: CheckFailed: needs the case check"
