@@ -22,7 +22,7 @@ from app.reports.summary_format import make_summary_document, protection_for
 from app.reports.suppression import protect_body
 from app.reports.tables import build_summary_body
 from app.services.base import VaultService
-from app.storage import cases_repo
+from app.storage import summary_repo
 
 
 def summary_bytes(doc: dict[str, Any]) -> bytes:
@@ -36,7 +36,9 @@ class Reports(VaultService):
         self.require(Action.EXPORT_SUMMARY)
         period = parse_period(period_label)
         protection = protection_for(threshold)  # checks k >= 3 before any work
-        body = build_summary_body(cases_repo.iter_cases(self.conn), period)
+        body = build_summary_body(
+            summary_repo.cases_for_period(self.conn, period.start, period.end), period
+        )
         if threshold is not None:
             body = protect_body(body, threshold)
         unit = self.opened.unit
