@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import shutil
 import tempfile
 import zipfile
@@ -94,62 +95,90 @@ def write_backup(folder: Path, conn: Connection, data_key: bytes, out: Path) -> 
                 )
             ) from None
         _check_database(db_copy, data_key, version)
-        payload = {
-            "vault.db": db_copy.read_bytes(),
-            "vault.keys": slots.keys_path(folder).read_bytes(),
+        keys = slots.keys_path(folder).read_bytes()
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "schema_version": version,
+            "created_at": created,
+            "members": {
+                "vault.db": _sha256_of(db_copy),
+                "vault.keys": hashlib.sha256(keys).hexdigest(),
+            },
         }
-    manifest = {
-        "format": FORMAT,
-        "version": VERSION,
-        "schema_version": version,
-        "created_at": created,
-        "members": {name: hashlib.sha256(data).hexdigest() for name, data in payload.items()},
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
-        for name in MEMBERS:
-            archive.writestr(name, payload[name])
-    data = buffer.getvalue()
-    read_backup(data, source=str(out))  # the same checks a restore will make
-    atomic_write_bytes(out, data)
-    return BackupInfo(out, hashlib.sha256(data).hexdigest(), len(data), version, created)
+        # Streamed from file to file: a 500 MB vault is never held in memory (the automatic
+        # backup runs at every lock on a laptop).
+        staged = Path(staging) / "backup"
+        with zipfile.ZipFile(staged, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
+            archive.write(db_copy, "vault.db")
+            archive.writestr("vault.keys", keys)
+        with staged.open("rb") as fh:
+            _check_archive(fh, source=str(out))  # the same checks a restore will make
+            os.fsync(fh.fileno())
+        os.chmod(staged, 0o600)
+        os.replace(staged, out)
+        fsync_dir(out.parent)
+    return BackupInfo(out, _sha256_of(out), out.stat().st_size, version, created)
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _refusal(source: str, reason: str) -> AftercareError:
+    return AftercareError(
+        _("{file} is not a usable Aftercare backup: {reason}").format(file=source, reason=reason)
+    )
+
+
+def _check_archive(fileobj, source: str) -> dict:
+    """The manifest of a backup archive after every check, reading members in chunks."""
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+            if (
+                not isinstance(manifest, dict)
+                or manifest.get("format") != FORMAT
+                or manifest.get("version") != VERSION
+            ):
+                raise _refusal(source, _("unknown format or version."))
+            for name in MEMBERS:
+                digest = hashlib.sha256()
+                with archive.open(name) as member:
+                    head = member.read(16)
+                    digest.update(head)
+                    for chunk in iter(lambda m=member: m.read(1 << 20), b""):
+                        digest.update(chunk)
+                if name == "vault.db" and head.startswith(b"SQLite format 3"):
+                    raise _refusal(source, _("its database is not encrypted."))
+                if manifest.get("members", {}).get(name) != digest.hexdigest():
+                    raise _refusal(
+                        source, _("{member} does not match its checksum.").format(member=name)
+                    )
+            keys = archive.read("vault.keys")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise _refusal(
+            source, _("it is truncated, damaged or of another kind ({detail}).").format(detail=exc)
+        ) from None
+    try:
+        slots.SlotFile.from_bytes(keys)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _refusal(
+            source, _("its key file is damaged ({detail}).").format(detail=exc)
+        ) from None
+    return manifest
 
 
 def read_backup(data: bytes, source: str) -> tuple[dict, dict[str, bytes]]:
     """The manifest and members of a backup, or AftercareError saying what is wrong."""
-
-    def refuse(reason: str) -> AftercareError:
-        return AftercareError(
-            _("{file} is not a usable Aftercare backup: {reason}").format(
-                file=source, reason=reason
-            )
-        )
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-            members = {name: archive.read(name) for name in MEMBERS}
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise refuse(
-            _("it is truncated, damaged or of another kind ({detail}).").format(detail=exc)
-        ) from None
-    if (
-        not isinstance(manifest, dict)
-        or manifest.get("format") != FORMAT
-        or manifest.get("version") != VERSION
-    ):
-        raise refuse(_("unknown format or version."))
-    for name, content in members.items():
-        if manifest.get("members", {}).get(name) != hashlib.sha256(content).hexdigest():
-            raise refuse(_("{member} does not match its checksum.").format(member=name))
-    if members["vault.db"].startswith(b"SQLite format 3"):
-        raise refuse(_("its database is not encrypted."))
-    try:
-        slots.SlotFile.from_bytes(members["vault.keys"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise refuse(_("its key file is damaged ({detail}).").format(detail=exc)) from None
-    return manifest, members
+    manifest = _check_archive(io.BytesIO(data), source)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return manifest, {name: archive.read(name) for name in MEMBERS}
 
 
 def restore_backup(backup_file: Path, to_folder: Path) -> None:
