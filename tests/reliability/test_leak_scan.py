@@ -278,14 +278,9 @@ def test_no_sentinel_leaves_the_vault_in_a_whole_session(qtbot, cli, tmp_path, s
     sign_in(qtbot, window, CASEWORKER)
     window.set_lock_minutes(7)  # writes the settings file
     page = window.show_page("case_file", number)
-    if page is not None:  # type a new phone number into the case file page and press Save
-        phone = page.findChild(QLineEdit, "field_person.phone")
-        phone.setText(mark("typed"))  # setText: typing CJK with keyClicks aborts offscreen
-        qtbot.mouseClick(page.findChild(QPushButton, "save_button"), Qt.MouseButton.LeftButton)
-    else:  # a tree without the case file page yet: the same edit through the services
-        person = ctx.services.cases.open_case(number).person
-        person.phone = mark("typed")
-        ctx.services.cases.update_profile(number, person)
+    phone = page.findChild(QLineEdit, "field_person.phone")
+    phone.setText(mark("typed"))  # setText: typing CJK with keyClicks aborts offscreen
+    qtbot.mouseClick(page.findChild(QPushButton, "save_button"), Qt.MouseButton.LeftButton)
     assert ctx.services.cases.open_case(number).person.phone == mark("typed")
     searches = [mark(f) for f in ("name", "alias", "id", "typed", "note", "service", "followup")]
     for query in searches:
