@@ -28,6 +28,7 @@ from app.storage.codec import (
     person_from,
     person_json,
 )
+from app.storage.schema.v5 import char_tokens
 
 ROWS_PER_CASE = 1_000_000  # search rowids: case_id * ROWS_PER_CASE + n
 
@@ -277,19 +278,31 @@ def search_rows(case: Case) -> list[tuple[str, str]]:
     return [(text, scope) for text, scope in rows if text]
 
 
+def _unindex(conn, case_id: int) -> None:
+    """Drop a case's rows from both search indexes (`search`, and `search_chars` for 1-2 chars)."""
+    span = (case_id * ROWS_PER_CASE, case_id * ROWS_PER_CASE + ROWS_PER_CASE - 1)
+    # `search_chars` is contentless: a row goes only when given its tokens again, which
+    # come from the text still in `search` (FTS5's content table, id = rowid, c0 = text).
+    old = conn.execute("SELECT id, c0 FROM search_content WHERE id BETWEEN ? AND ?", span)
+    conn.executemany(
+        "INSERT INTO search_chars (search_chars, rowid, chars) VALUES ('delete', ?, ?)",
+        [(rowid, char_tokens(text)) for rowid, text in old.fetchall()],
+    )
+    conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", span)
+
+
 def reindex(conn, case: Case, new: bool = False) -> None:
     base = case.id * ROWS_PER_CASE
     if not new:
-        conn.execute(
-            "DELETE FROM search WHERE rowid BETWEEN ? AND ?", (base, base + ROWS_PER_CASE - 1)
-        )
+        _unindex(conn, case.id)
+    rows = [(base + n, text, scope) for n, (text, scope) in enumerate(search_rows(case))]
+    conn.executemany("INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)", rows)
     conn.executemany(
-        "INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)",
-        [(base + n, text, scope) for n, (text, scope) in enumerate(search_rows(case))],
+        "INSERT INTO search_chars (rowid, chars) VALUES (?, ?)",
+        [(rowid, char_tokens(text)) for rowid, text, _scope in rows],
     )
 
 
 def delete_case(conn, case_id: int) -> None:
-    base = case_id * ROWS_PER_CASE
-    conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", (base, base + ROWS_PER_CASE - 1))
+    _unindex(conn, case_id)
     conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))

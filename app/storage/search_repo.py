@@ -1,4 +1,4 @@
-"""Finding cases by text: FTS5 trigram for 3+ characters, LIKE on the indexed texts below that.
+"""Finding cases by text: FTS5 trigram for 3+ characters, a per-character FTS5 index below that.
 
 Only rows whose scope the caller may read are searched, so a match in a medical note never
 reveals a case to someone who may not read medical notes. Results are ranked: an exact case
@@ -9,6 +9,7 @@ fields, then matches in notes.
 from __future__ import annotations
 
 from app.storage.cases_repo import ROWS_PER_CASE
+from app.storage.schema.v5 import char_tokens
 
 _EXACT_FIRST = {"header:case_number", "profile:id_number"}
 _IDENTITY = {
@@ -32,6 +33,7 @@ def _rank(text: str, scope: str, query: str) -> int:
 
 
 def _like_pattern(query: str) -> str:
+    """The LIKE pattern whose rows a 1-2 character `find` returns; the tests compare with it."""
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -47,13 +49,16 @@ def find(conn, query: str, scopes: set[str], limit: int | None = None) -> list[t
         sql = f"SELECT rowid, text, scope FROM search WHERE search MATCH ? AND scope IN ({marks})"
         args = [phrase, *sorted(scopes)]
     else:
-        # Trigrams need three characters, so this is a scan. It reads the index's content
-        # table (FTS5's `search_content`: id = rowid, c0 = text, c1 = scope) directly, the
-        # same rows as a LIKE on `search` at about two thirds of the cost.
+        # Trigrams need three characters; `search_chars` has one token per character, so one
+        # character is a token and two are a phrase (see schema v5). Text and scope come from
+        # the trigram index's content table (FTS5's `search_content`: id = rowid, c0 = text,
+        # c1 = scope) for the matched rows only.
+        phrase = '"' + char_tokens(query) + '"'
         sql = (
-            f"SELECT id, c0, c1 FROM search_content WHERE c0 LIKE ? ESCAPE '\\' AND c1 IN ({marks})"
+            "SELECT c.id, c.c0, c.c1 FROM search_chars CROSS JOIN search_content AS c"
+            f" ON c.id = search_chars.rowid WHERE search_chars MATCH ? AND c.c1 IN ({marks})"
         )
-        args = [_like_pattern(query), *sorted(scopes)]
+        args = [phrase, *sorted(scopes)]
     best: dict[int, int] = {}
     for rowid, text, scope in conn.execute(sql, args):
         case_id = rowid // ROWS_PER_CASE
