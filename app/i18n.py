@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-import re
 import string
 from pathlib import Path
 

@@ -40,7 +40,9 @@ def test_every_source_message_is_translated(locale):
     catalog = _catalog(locale)
     translated = {m.id for m in catalog if m.id and m.string}
     missing = sorted(_source_messages() - translated)
-    assert not missing, f"{len(missing)} messages lack a {locale} translation (run make catalogs): {missing[:20]}"
+    assert not missing, (
+        f"{len(missing)} messages lack a {locale} translation (run make catalogs): {missing[:20]}"
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)

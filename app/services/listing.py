@@ -48,7 +48,9 @@ class CaseList(VaultService):
     def ids(
         self, filters: CaseFilter | None = None, sort: str = "opened_on", descending: bool = True
     ) -> list[int]:
-        return list_repo.list_ids(self.conn, filters or CaseFilter(), sort, descending, self.today())
+        return list_repo.list_ids(
+            self.conn, filters or CaseFilter(), sort, descending, self.today()
+        )
 
     def rows(self, case_ids: list[int]) -> list[CaseRow]:
         return [self._visible(r) for r in list_repo.rows(self.conn, case_ids, self.today())]
