@@ -92,7 +92,7 @@ def test_migration_fills_the_index_from_existing_rows(tmp_path):
     rows += [(2 * cases_repo.ROWS_PER_CASE + 1, "Li Hong 13%", "profile:alias")]
     with transaction(conn):  # a v4 index, written as v4 wrote it
         conn.executemany("INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)", rows)
-    assert migrations.migrate(conn) == [5]
+    assert migrations.migrate(conn, target=5) == [5]
     scopes = {"profile:name", "profile:alias"}
     for query in ["王", "小红", "li", "H", "13", "%", "3%", "红L"]:
         assert search_repo.find(conn, query, scopes) == _like_find(conn, query, scopes), query

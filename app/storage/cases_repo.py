@@ -58,6 +58,7 @@ def _case_columns(case: Case) -> dict:
         "primary_exploitation": intake.exploitation[0] if intake.exploitation else None,
         "intake_prefecture": intake.prefecture,
         "guardian_status": case.guardian.status if case.guardian else None,
+        "identified_by": intake.identified_by,
     }
 
 
