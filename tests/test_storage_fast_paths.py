@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.demo_data import generate_cases
-from app.storage import cases_repo, migrations, search_repo
+from app.storage import bulk_insert, cases_repo, migrations, search_repo
 from app.storage.connection import connect, transaction
 
 
@@ -53,3 +53,50 @@ def test_short_find_matches_like_on_the_index(conn, query):
     found = search_repo.find(conn, query, scopes)
     assert {case_id for case_id, _rank in found} == _like_on_index(conn, query, scopes)
     assert 2 in {case_id for case_id, _rank in found} or query in ("13",)
+
+
+def _database_rows(conn) -> dict[str, list[tuple]]:
+    """Every stored row a case write touches, timestamps left out, in a comparable order."""
+    tables = {
+        "cases": "SELECT * FROM cases ORDER BY id",
+        "services": "SELECT * FROM services ORDER BY id",
+        "followups": "SELECT * FROM followups ORDER BY id",
+        "referrals": "SELECT * FROM referrals ORDER BY id",
+        "notes": "SELECT * FROM notes ORDER BY id",
+        "search": "SELECT rowid, text, scope FROM search ORDER BY rowid",
+    }
+    rows = {name: conn.execute(sql).fetchall() for name, sql in tables.items()}
+    names = [d[1] for d in conn.execute("PRAGMA table_info(cases)")]
+    stamps = [names.index("created_at"), names.index("updated_at")]
+    rows["cases"] = [tuple(v for i, v in enumerate(r) if i not in stamps) for r in rows["cases"]]
+    return rows
+
+
+def test_bulk_insert_writes_what_insert_case_writes(tmp_path):
+    cases = list(generate_cases(1_100, 9, prefix="BK"))  # more than one batch
+    one_by_one = connect(tmp_path / "one.db", None)
+    migrations.migrate(one_by_one)
+    bulk = connect(tmp_path / "bulk.db", None)
+    migrations.migrate(bulk)
+    for target in (one_by_one, bulk):  # cases already there: the bulk ids continue after them
+        with transaction(target):
+            for case in generate_cases(7, 3):
+                cases_repo.insert_case(target, case)
+    with transaction(one_by_one):
+        for case in cases:
+            cases_repo.insert_case(one_by_one, case)
+    fresh = list(generate_cases(1_100, 9, prefix="BK"))
+    done = []
+    with transaction(bulk):
+        assert bulk_insert.insert_cases(bulk, iter(fresh), progress=done.append) == 1_100
+    assert done == [500, 1_000, 1_100]
+    assert [c.id for c in fresh] == [c.id for c in cases]
+    assert _database_rows(bulk) == _database_rows(one_by_one)
+    # The per-character index answers alike (it is contentless: compare what it finds).
+    for query in ("王", "13", "家访", "BK"):
+        scopes = {"header:case_number", "profile:name", "profile:phone", "followups:note"}
+        assert search_repo.find(bulk, query, scopes) == search_repo.find(one_by_one, query, scopes)
+    assert (
+        bulk.execute("PRAGMA cache_size").fetchone()
+        == one_by_one.execute("PRAGMA cache_size").fetchone()
+    )

@@ -16,7 +16,7 @@ from app.i18n import _
 from app.interchange import cases_v1
 from app.interchange.cases_v1 import InvalidDocument
 from app.services.base import VaultService
-from app.storage import cases_repo
+from app.storage import bulk_insert, cases_repo
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -99,13 +99,10 @@ class Transfer(VaultService):
         """All the cases in one transaction with one audit entry: all or nothing."""
         if isinstance(cases, list):
             total = len(cases)
-        done = 0
         with self.opened.write() as conn:
-            for case in cases:
-                cases_repo.insert_case(conn, case)
-                done += 1
-                if progress and (done % 500 == 0 or done == total):
-                    progress(done, total)
+            done = bulk_insert.insert_cases(
+                conn, cases, progress=(lambda done: progress(done, total)) if progress else None
+            )
             self.opened.audit("cases_imported", detail={**detail, "imported": done})
         return done
 

@@ -25,13 +25,25 @@ CREATE VIRTUAL TABLE search_chars USING fts5(
 );
 """
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BATCH = 5000
+
+
+class _CharToken(dict):
+    """Code point -> its token and a space, made on first use; `str.translate` looks each
+    character up here, so a text becomes tokens in one C loop (imports tokenise every text)."""
+
+    def __missing__(self, code: int) -> str:
+        lowered = code + 32 if 0x41 <= code <= 0x5A else code  # ASCII A-Z only, as LIKE does
+        token = self[code] = f"u{lowered:x} "
+        return token
+
+
+_TOKENS = _CharToken()
 
 
 def char_tokens(text: str) -> str:
     """`text` as space-separated character tokens, the form `search_chars` indexes and queries."""
-    return " ".join([f"u{ord(c):x}" for c in text.translate(_ASCII_LOWER)])
+    return text.translate(_TOKENS)[:-1]
 
 
 def upgrade(conn) -> None:

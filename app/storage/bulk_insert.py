@@ -1,0 +1,104 @@
+"""Inserting many new cases at once (imports, demo vaults), in the caller's transaction.
+
+`cases_repo.insert_case` writes one case with one statement per row and reads each new id
+back; an import of thousands of cases spends most of its time in those calls. Here a batch
+of cases becomes rows in Python, with ids assigned in advance, and each table gets one
+`executemany` per batch. The rows are exactly those `insert_case` writes (the same column
+builders), so a case reads back the same either way (tests/test_bulk_insert.py).
+
+Ids continue from the largest in each table. That is the id SQLite itself would give (the
+tables have no AUTOINCREMENT), and the write lock the caller's transaction holds keeps
+anyone else from taking one in between.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+
+from app.domain.model import Case
+from app.storage.cases_repo import _LISTS, ROWS_PER_CASE, _case_columns, search_rows
+from app.storage.schema.v5 import char_tokens
+
+BATCH = 500  # cases per round of executemany: bounded memory, few calls
+
+# Bulk writes dirty pages all over the indexes; with SQLite's default 2 MB cache they are
+# spilled to the WAL, read back and (in a vault) decrypted again before the commit. A
+# larger cache for the length of the import keeps them in memory (~80 MB per 1,000 cases
+# into a 100,000-case vault); it is given back afterwards.
+_BULK_CACHE_KIB = 256 * 1024
+
+
+@contextlib.contextmanager
+def _large_cache(conn) -> Iterator[None]:
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
+        conn.execute("PRAGMA shrink_memory")
+
+
+def _next_id(conn, table: str) -> int:
+    return conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+
+
+def _batches(cases: Iterable[Case]) -> Iterator[list[Case]]:
+    batch: list[Case] = []
+    for case in cases:
+        batch.append(case)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def insert_cases(conn, cases: Iterable[Case], progress: Callable[[int], None] | None = None) -> int:
+    """Insert new cases with all their lists and search rows; sets each `id`; returns the count.
+
+    `progress(done)` is called after each batch.
+    """
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    done = 0
+    with _large_cache(conn):
+        next_case = _next_id(conn, "cases")
+        next_entry = {table: _next_id(conn, table) for table, _c, _v in _LISTS.values()}
+        for batch in _batches(cases):
+            case_rows = []
+            list_rows: dict[str, list[tuple]] = {table: [] for table in next_entry}
+            search, chars = [], []
+            for case in batch:
+                case.id = next_case
+                next_case += 1
+                columns = _case_columns(case)
+                columns["created_at"] = columns["updated_at"] = now
+                case_rows.append((case.id, *columns.values()))
+                for attribute, (table, _columns, values) in _LISTS.items():
+                    rows = list_rows[table]
+                    for position, entry in enumerate(getattr(case, attribute)):
+                        entry.id = next_entry[table]
+                        next_entry[table] += 1
+                        rows.append((entry.id, case.id, position, *values(entry)))
+                base = case.id * ROWS_PER_CASE
+                for n, (text, scope) in enumerate(search_rows(case)):
+                    search.append((base + n, text, scope))
+                    chars.append((base + n, char_tokens(text)))
+            names = ",".join(columns)
+            marks = ",".join("?" * (len(columns) + 1))
+            conn.executemany(f"INSERT INTO cases (id, {names}) VALUES ({marks})", case_rows)
+            for table, list_columns, _values in _LISTS.values():
+                marks = ",".join("?" * (len(list_columns) + 3))
+                conn.executemany(
+                    f"INSERT INTO {table} (id, case_id, position, {','.join(list_columns)})"
+                    f" VALUES ({marks})",
+                    list_rows[table],
+                )
+            conn.executemany("INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)", search)
+            conn.executemany("INSERT INTO search_chars (rowid, chars) VALUES (?, ?)", chars)
+            done += len(batch)
+            if progress:
+                progress(done)
+    return done
