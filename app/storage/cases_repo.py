@@ -1,15 +1,20 @@
 """Case files in SQL: write a whole case, read it back, keep the search index in step.
 
 Services load a case, change it, validate the whole of it and hand it back to `save_case`,
-which rewrites the case row and reconciles each list by entry id (update, insert, delete),
-then rebuilds the case's search rows, all in the caller's transaction.
+which writes only what differs from the stored case, all in the caller's transaction: the
+case row's changed columns, the list entries that changed (matched by entry id: update,
+insert, delete) and the search rows whose text or scope changed. A save usually changes one
+section; writing the rest again would make SQLite rewrite every index entry of every row and
+both FTS5 indexes (with secure_delete on, each a page overwritten and synced).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
+from collections import Counter
 from collections.abc import Iterator
 
 from app.access import section_of_note, section_of_service
@@ -96,8 +101,20 @@ def insert_case(conn, case: Case) -> int:
 
 
 def save_case(conn, case: Case) -> None:
-    """Write back a case read with `load_case` and changed; lists reconciled by entry id."""
+    """Write back a case read with `load_case` and changed; lists reconciled by entry id.
+
+    Only changed columns are SET: SQLite rewrites an index's entry for every indexed column
+    named in an UPDATE, whether or not its value changed."""
     columns = _case_columns(case)
+    stored = conn.execute(
+        f"SELECT {','.join(columns)} FROM cases WHERE id = ?", (case.id,)
+    ).fetchone()
+    if stored is not None:
+        columns = {
+            name: value
+            for (name, value), old in zip(columns.items(), stored, strict=True)
+            if value != old
+        }
     columns["updated_at"] = _now()
     assignments = ",".join(f"{name} = ?" for name in columns)
     # A closure approval belongs to one closure: reopening the case clears it.
@@ -245,20 +262,32 @@ def _sync_lists(conn, case: Case, new: bool = False) -> None:
             for position, entry in enumerate(entries):
                 entry.id = conn.execute(insert, (case.id, position, *values(entry))).lastrowid
             continue
-        kept = {e.id for e in entries if e.id is not None}
-        existing = {
-            r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE case_id = ?", (case.id,))
+        # Stored rows as (position, *values), to write only entries that differ.
+        stored = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                f"SELECT id, position, {names} FROM {table} WHERE case_id = ?", (case.id,)
+            )
         }
-        for stale in existing - kept:
+        kept = {e.id for e in entries if e.id is not None}
+        for stale in stored.keys() - kept:
             conn.execute(f"DELETE FROM {table} WHERE id = ?", (stale,))
-        update = (
-            f"UPDATE {table} SET position = ?, {','.join(f'{c} = ?' for c in columns)} WHERE id = ?"
-        )
         for position, entry in enumerate(entries):
-            if entry.id is not None and entry.id in existing:
-                conn.execute(update, (position, *values(entry), entry.id))
-            else:
-                entry.id = conn.execute(insert, (case.id, position, *values(entry))).lastrowid
+            row = (position, *values(entry))
+            old = stored.get(entry.id) if entry.id is not None else None
+            if old is None:
+                entry.id = conn.execute(insert, (case.id, *row)).lastrowid
+            elif old != row:
+                changed = [
+                    (name, value)
+                    for name, value, was in zip(("position", *columns), row, old, strict=True)
+                    if value != was
+                ]
+                assignments = ",".join(f"{name} = ?" for name, _value in changed)
+                conn.execute(
+                    f"UPDATE {table} SET {assignments} WHERE id = ?",
+                    (*(value for _name, value in changed), entry.id),
+                )
 
 
 # --- search index ----------------------------------------------------------------------------
@@ -279,29 +308,61 @@ def search_rows(case: Case) -> list[tuple[str, str]]:
     return [(text, scope) for text, scope in rows if text]
 
 
-def _unindex(conn, case_id: int) -> None:
-    """Drop a case's rows from both search indexes (`search`, and `search_chars` for 1-2 chars)."""
-    span = (case_id * ROWS_PER_CASE, case_id * ROWS_PER_CASE + ROWS_PER_CASE - 1)
+def _span(case_id: int) -> tuple[int, int]:
+    return (case_id * ROWS_PER_CASE, case_id * ROWS_PER_CASE + ROWS_PER_CASE - 1)
+
+
+def _forget_chars(conn, rows: list[tuple[int, str]]) -> None:
+    """Remove (rowid, text) rows from `search_chars`; call before they leave `search`."""
     # `search_chars` is contentless: a row goes only when given its tokens again, which
     # come from the text still in `search` (FTS5's content table, id = rowid, c0 = text).
-    old = conn.execute("SELECT id, c0 FROM search_content WHERE id BETWEEN ? AND ?", span)
     conn.executemany(
         "INSERT INTO search_chars (search_chars, rowid, chars) VALUES ('delete', ?, ?)",
-        [(rowid, char_tokens(text)) for rowid, text in old.fetchall()],
+        [(rowid, char_tokens(text)) for rowid, text in rows],
     )
+
+
+def _unindex(conn, case_id: int) -> None:
+    """Drop a case's rows from both search indexes (`search`, and `search_chars` for 1-2 chars)."""
+    span = _span(case_id)
+    old = conn.execute("SELECT id, c0 FROM search_content WHERE id BETWEEN ? AND ?", span)
+    _forget_chars(conn, old.fetchall())
     conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", span)
 
 
-def reindex(conn, case: Case, new: bool = False) -> None:
-    base = case.id * ROWS_PER_CASE
-    if not new:
-        _unindex(conn, case.id)
-    rows = [(base + n, text, scope) for n, (text, scope) in enumerate(search_rows(case))]
+def _add_rows(conn, rows: list[tuple[int, str, str]]) -> None:
     conn.executemany("INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)", rows)
     conn.executemany(
         "INSERT INTO search_chars (rowid, chars) VALUES (?, ?)",
         [(rowid, char_tokens(text)) for rowid, text, _scope in rows],
     )
+
+
+def reindex(conn, case: Case, new: bool = False) -> None:
+    base = case.id * ROWS_PER_CASE
+    if new:
+        rows = [(base + n, text, scope) for n, (text, scope) in enumerate(search_rows(case))]
+        _add_rows(conn, rows)
+        return
+    # Match the wanted rows with the stored ones by (text, scope), so that a save which
+    # changes no searchable text writes nothing, and one that adds, edits or removes a note
+    # touches that row alone (a row's rowid within the case's range has no meaning).
+    wanted = Counter(search_rows(case))
+    stored = conn.execute(
+        "SELECT id, c0, c1 FROM search_content WHERE id BETWEEN ? AND ?", _span(case.id)
+    ).fetchall()
+    used, stale = set(), []
+    for rowid, text, scope in stored:
+        if wanted[(text, scope)] > 0:
+            wanted[(text, scope)] -= 1
+            used.add(rowid)
+        else:
+            stale.append((rowid, text))
+    if stale:
+        _forget_chars(conn, stale)
+        conn.executemany("DELETE FROM search WHERE rowid = ?", [(r,) for r, _text in stale])
+    free = (rowid for rowid in itertools.count(base) if rowid not in used)
+    _add_rows(conn, [(next(free), text, scope) for text, scope in wanted.elements()])
 
 
 def delete_case(conn, case_id: int) -> None:
