@@ -17,6 +17,7 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import mul
 from typing import TypeVar
 
 from app.codes import FUJIAN_PREFECTURES, Role
@@ -107,6 +108,7 @@ _CN_ORIGIN = _w(
     (None, 40), ("530000", 17), ("520000", 15), ("450000", 11), ("510000", 10),
     ("430000", 3), ("360000", 2), ("410000", 2),
 )  # fmt: skip
+_PROVINCE_NAMES = tuple(_PROVINCE_NAME.values())
 _FOREIGN = _w(("VN", 55), ("MM", 25), ("LA", 12), ("KH", 8))
 _FOREIGN_SHARE = 0.18
 
@@ -598,7 +600,7 @@ class _Maker:
 
     def birth_date(self, opened: int, age: int) -> dt.date:
         """A birth date that makes the person exactly `age` on the day `opened`."""
-        day = _date(opened)
+        day = self.days[opened - self.base]
         latest = _years_before(day, age).toordinal()
         earliest = _years_before(day, age + 1).toordinal() + 1
         return _date(self.between(earliest, latest))
@@ -652,8 +654,9 @@ class _Maker:
         else:
             region = f"{division[:2]}{self.between(1, 9):02d}{self.between(2, 28):02d}"
         order = self.between(0, 49) * 2 + (1 if sex == "male" else 0)  # odd for men
-        body = f"{region}{dob.year:04d}{dob.month:02d}{dob.day:02d}{self.digits(1)}{order:02d}"
-        total = sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True))
+        born = dob.isoformat().replace("-", "")  # YYYYMMDD: births are after the year 999
+        body = f"{region}{born}{self.digits(1)}{order:02d}"
+        total = sum(map(mul, map(int, body), _ID_WEIGHTS))
         return body + _ID_CHECK[total % 11]
 
     def passport(self, country: str) -> str:
@@ -927,7 +930,7 @@ class _Maker:
                     status = "completed"
             organisation = _REFERRAL_ORGS[to].format(
                 c=ctx.city,
-                p=self.pick(tuple(_PROVINCE_NAME.values())),
+                p=self.pick(_PROVINCE_NAMES),
                 s=self.pick(_SOCIAL_WORK),
                 d=self.pick(_DISTRICTS[ctx.prefecture]),
             )
