@@ -103,13 +103,16 @@ class CaseFiles(VaultService):
         with self.opened.write() as conn:
             case_id = self.case_id(case_number)
             case = cases_repo.load_case(conn, case_id)
-            before = {_problem_key(p, case) for p in validate_case(case, self.today())}
             apply(case)
-            new = [
-                p for p in validate_case(case, self.today()) if _problem_key(p, case) not in before
-            ]
-            if new:
-                raise InvalidCase(new)
+            problems = validate_case(case, self.today())
+            if problems:
+                # Only now are the stored case's own problems needed (most saves have none):
+                # read it again, unchanged, in this transaction.
+                stored = cases_repo.load_case(conn, case_id)
+                before = {_problem_key(p, stored) for p in validate_case(stored, self.today())}
+                new = [p for p in problems if _problem_key(p, case) not in before]
+                if new:
+                    raise InvalidCase(new)
             cases_repo.save_case(conn, case)
             self.opened.audit(
                 f"case_{what}", case_number, {"sections": sorted(sections), **(detail or {})}
@@ -142,8 +145,7 @@ class CaseFiles(VaultService):
         return self._change(case_number, {Section.CARE_PLAN}, "updated", apply)
 
     def _stored_entry(self, case_number: str, attribute: str, entry_id: int):
-        stored = cases_repo.load_case(self.conn, self.case_id(case_number))
-        entry = next((e for e in getattr(stored, attribute) if e.id == entry_id), None)
+        entry = cases_repo.load_entry(self.conn, self.case_id(case_number), attribute, entry_id)
         if entry is None:
             raise AftercareError(
                 _("That entry no longer exists in case {number}.").format(number=case_number)
@@ -170,13 +172,7 @@ class CaseFiles(VaultService):
         return Change(change.case_number, change.case_id, change.what, section, fresh.id)
 
     def _delete_entry(self, case_number: str, attribute: str, entry_id: int) -> Change:
-        case_id = self.case_id(case_number)
-        stored = cases_repo.load_case(self.conn, case_id)
-        entry = next((e for e in getattr(stored, attribute) if e.id == entry_id), None)
-        if entry is None:
-            raise AftercareError(
-                _("That entry no longer exists in case {number}.").format(number=case_number)
-            )
+        entry = self._stored_entry(case_number, attribute, entry_id)
 
         def apply(case: Case) -> int:
             setattr(case, attribute, [e for e in getattr(case, attribute) if e.id != entry_id])

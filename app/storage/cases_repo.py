@@ -199,6 +199,14 @@ def load_case(conn, case_id: int) -> Case | None:
     return case
 
 
+def load_entry(conn, case_id: int, attribute: str, entry_id: int):
+    """One entry of a case's list `attribute` ("services", ...), or None if the case has none
+    with that id: what a service needs to check access before a change, without the case."""
+    select, entry = next((s, e) for a, s, e in _LIST_READS if a == attribute)
+    row = conn.execute(f"{select} WHERE case_id = ? AND id = ?", (case_id, entry_id)).fetchone()
+    return entry(row) if row else None
+
+
 def iter_cases(conn) -> Iterator[Case]:
     """Every case, in id order, the same as `load_case` gives each, read in one pass per
     table (for summaries: five queries in all instead of five per case)."""
