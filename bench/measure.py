@@ -31,7 +31,7 @@ from app.reports.rollup import rollup
 from app.reports.rollup_xlsx import write_rollup_xlsx
 from app.reports.summary_format import make_summary_document, protection_for
 from app.reports.suppression import protect_body
-from app.reports.tables import build_summary_body
+from app.reports.tables import build_summary_body, summary_body
 from app.services import Services
 from app.storage import cases_repo, summary_repo
 from app.vault import backup
@@ -101,9 +101,9 @@ def _find_times(services: Services, found: list[str], runs: int = 3) -> list[flo
 # --- summaries and the roll-up ----------------------------------------------------------------
 
 
-def _summary_doc(cases, unit: str, prefecture: str, key: Ed25519PrivateKey) -> dict:
+def _summary_doc(body: dict, unit: str, prefecture: str, key: Ed25519PrivateKey) -> dict:
     period = parse_period(PERIOD)
-    body = protect_body(build_summary_body(cases, period), K)
+    body = protect_body(body, K)
     doc = make_summary_document(
         unit, prefecture, period, vaults.TODAY, "aftercare bench", body, protection_for(K)
     )
@@ -112,14 +112,17 @@ def _summary_doc(cases, unit: str, prefecture: str, key: Ed25519PrivateKey) -> d
 
 def summary(services: Services) -> float:
     """Seconds for a protected, signed summary with its PDF, as app.services.reports builds it:
-    the cases the period counts read by app.storage.summary_repo, counted, suppressed, signed
-    and rendered. (The service itself refuses the bench's caseworker, so its steps are run.)
+    the facts of the cases the period counts read by app.storage.summary_repo, counted
+    (tables.summary_body), suppressed, signed and rendered. (The service itself refuses the
+    bench's caseworker, so its steps are run.)
     """
     opened = services.opened
     started = time.perf_counter()
     period = parse_period(PERIOD)
-    cases = summary_repo.cases_for_period(opened.conn, period.start, period.end)
-    doc = _summary_doc(cases, opened.unit.code, opened.unit.prefecture, opened.signing_key())
+    body = summary_body(
+        summary_repo.facts_for_period(opened.conn, period.start, period.end), period
+    )
+    doc = _summary_doc(body, opened.unit.code, opened.unit.prefecture, opened.signing_key())
     render_summary_pdf(doc)
     return time.perf_counter() - started
 
@@ -133,7 +136,8 @@ def rollup_200(services: Services) -> tuple[float, str | None]:
     files, trust = [], {}
     for i in range(200):
         unit, key = f"{prefectures[i % len(prefectures)]}-B{i:03d}", Ed25519PrivateKey.generate()
-        doc = _summary_doc(cases[i::200], unit, prefectures[i % len(prefectures)], key)
+        body = build_summary_body(cases[i::200], parse_period(PERIOD))
+        doc = _summary_doc(body, unit, prefectures[i % len(prefectures)], key)
         trust[unit] = doc["signature"]["key_id"]
         files.append((f"summary-{i:03d}.json", json.dumps(doc, ensure_ascii=False).encode()))
     with tempfile.TemporaryDirectory(prefix="aftercare-bench-") as out:

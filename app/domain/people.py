@@ -33,10 +33,17 @@ def age_on(person: Person, opened_on: dt.date, on: dt.date) -> int | None:
     Also None for a day before the person was born (a date of birth after `on`, or an
     intake age that would go below zero), which validation reports on its own.
     """
-    if person.date_of_birth is not None:
-        age = whole_years(person.date_of_birth, on)
-    elif person.age_at_intake is not None:
-        age = person.age_at_intake + whole_years(opened_on, on)
+    return age_from(person.date_of_birth, person.age_at_intake, opened_on, on)
+
+
+def age_from(
+    date_of_birth: dt.date | None, age_at_intake: int | None, opened_on: dt.date, on: dt.date
+) -> int | None:
+    """`age_on` from the two fields it reads, for callers that hold no `Person` (summaries)."""
+    if date_of_birth is not None:
+        age = whole_years(date_of_birth, on)
+    elif age_at_intake is not None:
+        age = age_at_intake + whole_years(opened_on, on)
     else:
         return None
     return age if age >= 0 else None

@@ -1,9 +1,10 @@
 """The tables and indicators of a summary (summary-v1), counted from case files.
 
-`build_summary_body` makes one pass over the cases it is given (the caller chooses them,
-e.g. every case of the vault) and returns `{"tables": [...], "indicators": [...]}` with
-exact counts; protection (suppression.py) and the document around it (summary_format.py)
-come after.
+`summary_body` makes one pass over the facts of the cases it is given (case_facts.py; the
+caller chooses the cases, e.g. those app.storage.summary_repo reads for the period) and
+returns `{"tables": [...], "indicators": [...]}` with exact counts; `build_summary_body`
+does the same from whole `Case` objects. Protection (suppression.py) and the document
+around it (summary_format.py) come after.
 
 Readings of the spec where it leaves a choice:
 - A code outside the code lists (a later version of the format may add codes) is counted
@@ -16,7 +17,8 @@ Readings of the spec where it leaves a choice:
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,12 +29,12 @@ from app.codes import (
     GuardianStatus,
     IdentifiedBy,
     ServiceKind,
-    ServiceStatus,
     Sex,
     values,
 )
 from app.domain.model import Case
-from app.domain.people import age_on, group_of
+from app.domain.people import age_from, group_of
+from app.reports.case_facts import CaseFacts, facts_of
 from app.reports.periods import Period
 
 GROUP_COLS: tuple[str, ...] = (*values(Group), "total")
@@ -108,7 +110,6 @@ INDICATOR_CELLS: dict[str, tuple[tuple[CellRef, ...], tuple[CellRef, ...]]] = {
     "followup_on_time": ((("followups", "on_time", "total"),), (("followups", "total", "total"),)),
 }
 
-_RECEIVED = (ServiceStatus.ONGOING.value, ServiceStatus.COMPLETED.value)
 _TRAINING = (ServiceKind.VOCATIONAL_TRAINING.value, ServiceKind.LIFE_SKILLS_TRAINING.value)
 _REINTEGRATED = (ClosureReason.REINTEGRATED_FAMILY.value, ClosureReason.INDEPENDENT_LIVING.value)
 _NO_GUARDIAN = (GuardianStatus.NOT_FOUND.value, GuardianStatus.PLACED_IN_CARE.value)
@@ -117,8 +118,9 @@ _CARE = ("medical_care", "psychological_care", "legal_aid")
 _SCHOOLING = ServiceKind.SCHOOLING.value
 _EMPLOYMENT = ServiceKind.EMPLOYMENT_SUPPORT.value
 _FEMALE = Sex.FEMALE.value
+_SEXES = frozenset(values(Sex))
+_SERVICE_ROWS = frozenset(values(ServiceKind))
 _OTHER = "other"
-_UNKNOWN_EXPLOITATION = Exploitation.UNKNOWN.value
 
 
 def age_band(age: int | None) -> str:
@@ -145,127 +147,123 @@ def origin_row(country: str | None, division: str | None) -> str:
     return "unknown"
 
 
-def _index(codes: Iterable[str]) -> dict[str, int]:
-    return {code: i for i, code in enumerate(codes)}
+@functools.cache
+def _group(sex: str, age: int | None) -> str:
+    """`group_of` as a plain code. Cached: a summary asks it some 200,000 times for a few
+    hundred distinct pairs, and plain strings index the tallies faster than StrEnum members."""
+    return group_of(sex, age).value
 
 
-class _Counts:
-    """Cells of one table without its total column and total row, which `cells()` adds."""
+def _cells(tally: Counter[tuple[str, str]], rows: tuple[str, ...], cols: tuple[str, ...]):
+    """The table's cells from its tally, with the total column (and total row, if any).
 
-    def __init__(self, rows: tuple[str, ...], cols: tuple[str, ...]):
-        has_total_row = rows[-1] == "total"
-        self.data_rows = rows[:-1] if has_total_row else rows
-        self.has_total_row = has_total_row
-        self.row_index = _index(self.data_rows)
-        self.col_index = _index(cols[:-1])
-        self.counts = [[0] * (len(cols) - 1) for _ in self.data_rows]
-
-    def add(self, row: str, col: str) -> None:
-        # Codes outside the list fall into `other` (module docstring).
-        r = self.row_index.get(row)
-        if r is None:
-            r = self.row_index["other"]
-        self.counts[r][self.col_index[col]] += 1
-
-    def cells(self) -> list[list[int]]:
-        cells = [[*row, sum(row)] for row in self.counts]
-        if self.has_total_row:
-            cells.append([sum(column) for column in zip(*cells, strict=True)])
-        return cells
-
-
-def _received(case: Case, start: dt.date, end: dt.date) -> set[str]:
-    """Kinds of service the case received in [start, end]."""
-    kinds: set[str] = set()
-    for service in case.services:
-        started = service.started_on
-        if (
-            service.status in _RECEIVED
-            and started is not None
-            and started <= end
-            and (service.ended_on is None or service.ended_on >= start)
-        ):
-            kinds.add(service.kind)
-    return kinds
+    Codes outside the list fall into the row `other` (module docstring); a column outside
+    the list is a bug of the counting and raises KeyError.
+    """
+    data_rows = rows[:-1] if rows[-1] == "total" else rows
+    grid = {row: dict.fromkeys(cols[:-1], 0) for row in data_rows}
+    for (row, col), n in tally.items():
+        (grid[row] if row in grid else grid[_OTHER])[col] += n
+    cells = [[*line.values(), sum(line.values())] for line in grid.values()]
+    if len(data_rows) < len(rows):
+        cells.append([sum(column) for column in zip(*cells, strict=True)])
+    return cells
 
 
 def build_summary_body(cases: Iterable[Case], period: Period) -> dict[str, Any]:
-    """Every table and indicator of summary-v1 for `period`, counted over `cases`."""
+    """Every table and indicator of summary-v1 for `period`, counted over whole `cases`."""
     start, end = period.start, period.end
-    counts = {table_id: _Counts(rows, cols) for table_id, rows, cols in TABLE_LAYOUT}
-    caseload, age_sex = counts["caseload"], counts["age_sex"]
-    exploitation, origin = counts["exploitation"], counts["origin"]
-    identified, closures = counts["identified_by"], counts["closures"]
-    followups = counts["followups"]
+    return summary_body((facts_of(case, start, end) for case in cases), period)
+
+
+def summary_body(facts: Iterable[CaseFacts], period: Period) -> dict[str, Any]:
+    """Every table and indicator of summary-v1 for `period`, counted over the cases' facts
+    for that period (case_facts.py; app.storage.summary_repo reads them for a vault)."""
+    start, end = period.start, period.end
+    tallies: dict[str, Counter[tuple[str, str]]] = {t: Counter() for t, _, _ in TABLE_LAYOUT}
+    caseload, age_sex = tallies["caseload"], tallies["age_sex"]
+    exploitation, origin = tallies["exploitation"], tallies["origin"]
+    identified, closures = tallies["identified_by"], tallies["closures"]
+    followups, services = tallies["followups"], tallies["services"]
     num = dict.fromkeys(INDICATOR_IDS, 0)
     den = dict.fromkeys(INDICATOR_IDS, 0)
 
-    # One pass; each age is computed only for the dates the case is counted at. Group
-    # members are StrEnums, which index the column dicts like their codes.
-    for case in cases:
-        person, opened, closed = case.person, case.opened_on, case.closed_on
-        sex = person.sex
+    # One pass; each age is computed only for the dates the case is counted at.
+    for (
+        opened,
+        closed,
+        reason,
+        sex,
+        born,
+        intake_age,
+        country,
+        division,
+        primary,
+        identified_by,
+        guardian,
+        received,
+        due_followups,
+    ) in facts:
         open_at_start = closed is None or closed >= start
         if opened < start and open_at_start:
-            caseload.add("open_at_start", group_of(sex, age_on(person, opened, start)))
+            age = age_from(born, intake_age, opened, start)
+            caseload["open_at_start", _group(sex, age)] += 1
         if start <= opened <= end:
-            age = age_on(person, opened, opened)
-            g = group_of(sex, age)
-            caseload.add("opened", g)
-            age_sex.add(age_band(age), sex if sex in age_sex.col_index else "unknown")
-            kinds = case.intake.exploitation
-            exploitation.add(kinds[0] if kinds else _UNKNOWN_EXPLOITATION, g)
-            origin.add(origin_row(person.origin.country, person.origin.division), g)
-            identified.add(case.intake.identified_by, g)
+            age = age_from(born, intake_age, opened, opened)
+            g = _group(sex, age)
+            caseload["opened", g] += 1
+            age_sex[age_band(age), sex if sex in _SEXES else "unknown"] += 1
+            exploitation[primary, g] += 1
+            origin[origin_row(country, division), g] += 1
+            identified[identified_by, g] += 1
         if closed is not None and start <= closed <= end:
-            g = group_of(sex, age_on(person, opened, closed))
-            reason = case.closure_reason or _OTHER
-            caseload.add("closed", g)
-            closures.add(reason, g)
+            g = _group(sex, age_from(born, intake_age, opened, closed))
+            reason = reason or _OTHER
+            caseload["closed", g] += 1
+            closures[reason, g] += 1
             den["reintegrated"] += 1
             num["reintegrated"] += reason in _REINTEGRATED
         if opened <= end and open_at_start:
-            age_end = age_on(person, opened, end)
-            g_end = group_of(sex, age_end)
+            age_end = age_from(born, intake_age, opened, end)
+            g_end = _group(sex, age_end)
             if closed is None or closed > end:
-                caseload.add("open_at_end", g_end)
-            _count_active(case, age_end, g_end, period, counts["services"], num, den)
-        for followup in case.followups:
-            due = followup.due_on
-            if start <= due <= end:
-                done = followup.done_on
-                if done is not None and done <= due:
-                    row = "on_time"
-                    num["followup_on_time"] += 1
-                elif done is not None and done <= end:
-                    row = "late"
-                else:
-                    row = "not_done"
-                followups.add(row, group_of(sex, age_on(person, opened, due)))
-                den["followup_on_time"] += 1
+                caseload["open_at_end", g_end] += 1
+            _count_active(received, sex, guardian, age_end, g_end, services, num, den)
+        for due, done in due_followups:
+            if done is not None and done <= due:
+                row = "on_time"
+                num["followup_on_time"] += 1
+            elif done is not None and done <= end:
+                row = "late"
+            else:
+                row = "not_done"
+            followups[row, _group(sex, age_from(born, intake_age, opened, due))] += 1
+            den["followup_on_time"] += 1
 
     tables = [
-        {"id": table_id, "rows": list(rows), "cols": list(cols), "cells": counts[table_id].cells()}
-        for table_id, rows, cols in TABLE_LAYOUT
+        {"id": t, "rows": list(rows), "cols": list(cols), "cells": _cells(tallies[t], rows, cols)}
+        for t, rows, cols in TABLE_LAYOUT
     ]
     indicators = [{"id": i, "numerator": num[i], "denominator": den[i]} for i in INDICATOR_IDS]
     return {"tables": tables, "indicators": indicators}
 
 
 def _count_active(
-    case: Case,
+    kinds: frozenset[str],
+    sex: str,
+    guardian: str | None,
     age: int | None,
     group: str,
-    period: Period,
-    services: _Counts,
+    services: Counter[tuple[str, str]],
     num: dict[str, int],
     den: dict[str, int],
 ) -> None:
-    """The services table and the indicators about active cases, ages at the period end."""
-    kinds = _received(case, period.start, period.end)
+    """The services table and the indicators about active cases, ages at the period end;
+    `kinds` are those received in the period, `guardian` the guardian status."""
     # A case counts once per row, also when several unlisted kinds fall into `other`.
-    for row in {kind if kind in services.row_index else _OTHER for kind in kinds}:
-        services.add(row, group)
+    rows = kinds if kinds <= _SERVICE_ROWS else {k if k in _SERVICE_ROWS else _OTHER for k in kinds}
+    for row in rows:
+        services[row, group] += 1
     for kind in _CARE:
         den[kind] += 1
         num[kind] += kind in kinds
@@ -275,12 +273,11 @@ def _count_active(
         den["school_enrolment"] += 1
         num["school_enrolment"] += _SCHOOLING in kinds
     if age >= 16:
-        if case.person.sex == _FEMALE:
+        if sex == _FEMALE:
             den["training_women_girls_16plus"] += 1
             num["training_women_girls_16plus"] += not kinds.isdisjoint(_TRAINING)
         den["employment_support_16plus"] += 1
         num["employment_support_16plus"] += _EMPLOYMENT in kinds
-    guardian = case.guardian
-    if age < 18 and guardian is not None and guardian.status in _NO_GUARDIAN:
+    if age < 18 and guardian in _NO_GUARDIAN:
         den["children_without_guardian_in_care"] += 1
-        num["children_without_guardian_in_care"] += guardian.status == _PLACED
+        num["children_without_guardian_in_care"] += guardian == _PLACED

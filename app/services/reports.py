@@ -20,7 +20,7 @@ from app.reports.periods import parse_period
 from app.reports.signing import public_key_raw, sign_summary, unit_key_record
 from app.reports.summary_format import make_summary_document, protection_for
 from app.reports.suppression import protect_body
-from app.reports.tables import build_summary_body
+from app.reports.tables import summary_body
 from app.services.base import VaultService
 from app.storage import summary_repo
 
@@ -36,8 +36,8 @@ class Reports(VaultService):
         self.require(Action.EXPORT_SUMMARY)
         period = parse_period(period_label)
         protection = protection_for(threshold)  # checks k >= 3 before any work
-        body = build_summary_body(
-            summary_repo.cases_for_period(self.conn, period.start, period.end), period
+        body = summary_body(
+            summary_repo.facts_for_period(self.conn, period.start, period.end), period
         )
         if threshold is not None:
             body = protect_body(body, threshold)
