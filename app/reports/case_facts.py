@@ -11,7 +11,8 @@ in SQL; `facts_of` takes them from an ordinary `Case` (hand-made test cases, dem
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from app.codes import Exploitation, ServiceStatus
@@ -33,8 +34,8 @@ class CaseFacts(NamedTuple):
     exploitation: str  # the primary code, `unknown` when the case has none
     identified_by: str
     guardian_status: str | None
-    received: frozenset[str]  # kinds of service received in the period
-    followups: tuple[tuple[dt.date, dt.date | None], ...]  # (due, done) of those due in it
+    received: AbstractSet[str]  # kinds of service received in the period
+    followups: Sequence[tuple[dt.date, dt.date | None]]  # (due, done) of those due in it
 
 
 def received_kinds(services: Iterable[Service], start: dt.date, end: dt.date) -> frozenset[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from app.codes import (
@@ -187,6 +188,8 @@ def summary_body(facts: Iterable[CaseFacts], period: Period) -> dict[str, Any]:
     followups, services = tallies["followups"], tallies["services"]
     num = dict.fromkeys(INDICATOR_IDS, 0)
     den = dict.fromkeys(INDICATOR_IDS, 0)
+    active = 0
+    age_at, group = age_from, _group  # local names: this loop runs ~10^5-10^6 times
 
     # One pass; each age is computed only for the dates the case is counted at.
     for (
@@ -206,39 +209,44 @@ def summary_body(facts: Iterable[CaseFacts], period: Period) -> dict[str, Any]:
     ) in facts:
         open_at_start = closed is None or closed >= start
         if opened < start and open_at_start:
-            age = age_from(born, intake_age, opened, start)
-            caseload["open_at_start", _group(sex, age)] += 1
+            age = age_at(born, intake_age, opened, start)
+            caseload["open_at_start", group(sex, age)] += 1
         if start <= opened <= end:
-            age = age_from(born, intake_age, opened, opened)
-            g = _group(sex, age)
+            age = age_at(born, intake_age, opened, opened)
+            g = group(sex, age)
             caseload["opened", g] += 1
             age_sex[age_band(age), sex if sex in _SEXES else "unknown"] += 1
             exploitation[primary, g] += 1
             origin[origin_row(country, division), g] += 1
             identified[identified_by, g] += 1
         if closed is not None and start <= closed <= end:
-            g = _group(sex, age_from(born, intake_age, opened, closed))
-            reason = reason or _OTHER
+            g = group(sex, age_at(born, intake_age, opened, closed))
             caseload["closed", g] += 1
-            closures[reason, g] += 1
-            den["reintegrated"] += 1
-            num["reintegrated"] += reason in _REINTEGRATED
+            closures[reason or _OTHER, g] += 1
         if opened <= end and open_at_start:
-            age_end = age_from(born, intake_age, opened, end)
-            g_end = _group(sex, age_end)
+            active += 1
+            age_end = age_at(born, intake_age, opened, end)
+            g_end = group(sex, age_end)
             if closed is None or closed > end:
                 caseload["open_at_end", g_end] += 1
             _count_active(received, sex, guardian, age_end, g_end, services, num, den)
         for due, done in due_followups:
             if done is not None and done <= due:
                 row = "on_time"
-                num["followup_on_time"] += 1
             elif done is not None and done <= end:
                 row = "late"
             else:
                 row = "not_done"
-            followups[row, _group(sex, age_from(born, intake_age, opened, due))] += 1
-            den["followup_on_time"] += 1
+            followups[row, group(sex, age_at(born, intake_age, opened, due))] += 1
+
+    # Indicators whose counts the tables hold already, taken from the tallies.
+    for kind in _CARE:  # each active case is in a service row at most once
+        num[kind] = sum(n for (row, _), n in services.items() if row == kind)
+        den[kind] = active
+    num["reintegrated"] = sum(n for (row, _), n in closures.items() if row in _REINTEGRATED)
+    den["reintegrated"] = closures.total()
+    num["followup_on_time"] = sum(n for (row, _), n in followups.items() if row == "on_time")
+    den["followup_on_time"] = followups.total()
 
     tables = [
         {"id": t, "rows": list(rows), "cols": list(cols), "cells": _cells(tallies[t], rows, cols)}
@@ -249,7 +257,7 @@ def summary_body(facts: Iterable[CaseFacts], period: Period) -> dict[str, Any]:
 
 
 def _count_active(
-    kinds: frozenset[str],
+    kinds: AbstractSet[str],
     sex: str,
     guardian: str | None,
     age: int | None,
@@ -264,9 +272,6 @@ def _count_active(
     rows = kinds if kinds <= _SERVICE_ROWS else {k if k in _SERVICE_ROWS else _OTHER for k in kinds}
     for row in rows:
         services[row, group] += 1
-    for kind in _CARE:
-        den[kind] += 1
-        num[kind] += kind in kinds
     if age is None:
         return
     if 6 <= age <= 15:

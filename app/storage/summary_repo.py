@@ -72,8 +72,8 @@ def facts_for_period(conn, start: dt.date, end: dt.date) -> list[CaseFacts]:
             primary or UNKNOWN_EXPLOITATION,
             identified_by or "other",
             guardian,
-            frozenset(received[case_id]) if case_id in received else none,
-            tuple(followups[case_id]) if case_id in followups else (),
+            received.get(case_id, none),
+            followups.get(case_id, ()),
         )
         for (
             case_id,
