@@ -30,14 +30,16 @@ COMPARED = (
     "save_section_ms_p50",
     "list_first_page_ms",
     "summary_s",
+    "summary_year_s",
     "case_pdf_s",
 )
 GROWTH = ("find_ms_p50", "find_short_ms_p50", "list_first_page_ms")
 NOTES = {
     "unlock_s": "the demo vault's Argon2id slots use the minimum parameters (64 MiB, 3 passes);"
     " a vault made by `aftercare init` is calibrated to 0.5-1 s on the machine that makes it",
-    "summary_s": "the steps of app.services.reports for the year 2026: the cases the period"
-    " counts (app.storage.summary_repo), tables, suppression k=5, document, signature, PDF",
+    "summary_s": "the steps of app.services.reports for the quarter 2026-Q3: the facts of the"
+    " cases the period counts (app.storage.summary_repo), tables, suppression k=5, document,"
+    " signature, PDF; summary_year_s the same for the year 2026",
     "rollup_200_s": "200 signed summaries of invented units that share the vault's first"
     " 10,000 cases;"
     " timed: verify, sum, protect, PDF and XLSX",
