@@ -17,12 +17,10 @@ that reading a written document gives back the same cases.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +38,7 @@ from app.domain.model import (
 )
 from app.domain.validation import Problem, case_label, validate_case
 from app.errors import AftercareError
+from app.gc_pause import collector_paused
 from app.i18n import _
 
 FORMAT = "aftercare.cases"
@@ -510,22 +509,8 @@ def parse_document(raw: bytes, source: str = "file") -> ParsedDocument:
     `source` names the file in messages (pass the file's base name, never a path that could
     name a person). Per-case structure problems are returned, not raised.
     """
-    with _collector_paused():
+    with collector_paused():
         return _parse_entries(_check_top_level(_load_json(raw, source), source))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a document is read: allocating the millions
-    of objects of a large file sets off collections that walk them over and over (half the
-    reading time), and parsed JSON and cases form no cycles for it to find."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse_entries(entries: list[Any]) -> ParsedDocument:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from app.gc_pause import collector_paused
 from app.reports.case_facts import UNKNOWN_EXPLOITATION, CaseFacts
 
 # Cases active in the period, and the others that have a follow-up due in it (a follow-up
@@ -50,7 +51,11 @@ class _Days(dict):
 
 def facts_for_period(conn, start: dt.date, end: dt.date) -> list[CaseFacts]:
     """The facts of every case the summary of [start, end] counts, in no particular order."""
-    args = {"start": start.isoformat(), "end": end.isoformat()}
+    with collector_paused():  # ~500,000 rows become tuples, sets and lists
+        return _read_facts(conn, {"start": start.isoformat(), "end": end.isoformat()})
+
+
+def _read_facts(conn, args: dict[str, str]) -> list[CaseFacts]:
     days = _Days()
     received: defaultdict[int, set[str]] = defaultdict(set)
     for case_id, kind in conn.execute(_SERVICES, args):
