@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from app.domain.model import Case
-from app.storage.cases_repo import _LISTS, ROWS_PER_CASE, _case_columns, search_rows
+from app.storage.cases_repo import LIST_COLUMNS, ROWS_PER_CASE, case_columns, search_rows
 from app.storage.schema.v5 import char_tokens
 
 BATCH = 500  # cases per round of executemany: bounded memory, few calls
@@ -65,7 +65,7 @@ def insert_cases(conn, cases: Iterable[Case], progress: Callable[[int], None] | 
     done = 0
     with _large_cache(conn):
         next_case = _next_id(conn, "cases")
-        next_entry = {table: _next_id(conn, table) for table, _c, _v in _LISTS.values()}
+        next_entry = {table: _next_id(conn, table) for table, _c, _v in LIST_COLUMNS.values()}
         for batch in _batches(cases):
             case_rows = []
             list_rows: dict[str, list[tuple]] = {table: [] for table in next_entry}
@@ -73,10 +73,10 @@ def insert_cases(conn, cases: Iterable[Case], progress: Callable[[int], None] | 
             for case in batch:
                 case.id = next_case
                 next_case += 1
-                columns = _case_columns(case)
+                columns = case_columns(case)
                 columns["created_at"] = columns["updated_at"] = now
                 case_rows.append((case.id, *columns.values()))
-                for attribute, (table, _columns, values) in _LISTS.items():
+                for attribute, (table, _columns, values) in LIST_COLUMNS.items():
                     rows = list_rows[table]
                     for position, entry in enumerate(getattr(case, attribute)):
                         entry.id = next_entry[table]
@@ -89,7 +89,7 @@ def insert_cases(conn, cases: Iterable[Case], progress: Callable[[int], None] | 
             names = ",".join(columns)
             marks = ",".join("?" * (len(columns) + 1))
             conn.executemany(f"INSERT INTO cases (id, {names}) VALUES ({marks})", case_rows)
-            for table, list_columns, _values in _LISTS.values():
+            for table, list_columns, _values in LIST_COLUMNS.values():
                 marks = ",".join("?" * (len(list_columns) + 3))
                 conn.executemany(
                     f"INSERT INTO {table} (id, case_id, position, {','.join(list_columns)})"

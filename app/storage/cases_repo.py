@@ -42,7 +42,8 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _case_columns(case: Case) -> dict:
+def case_columns(case: Case) -> dict:
+    """The `cases` row of a case, column -> value (no id, no timestamps)."""
     person, intake = case.person, case.intake
     return {
         "case_number": case.case_number,
@@ -88,7 +89,7 @@ def existing_numbers(conn, numbers: list[str]) -> set[str]:
 
 def insert_case(conn, case: Case) -> int:
     """Insert a new case with all its lists; sets and returns `case.id`."""
-    columns = _case_columns(case)
+    columns = case_columns(case)
     now = _now()
     columns["created_at"] = columns["updated_at"] = now
     names = ",".join(columns)
@@ -105,7 +106,7 @@ def save_case(conn, case: Case) -> None:
 
     Only changed columns are SET: SQLite rewrites an index's entry for every indexed column
     named in an UPDATE, whether or not its value changed."""
-    columns = _case_columns(case)
+    columns = case_columns(case)
     stored = conn.execute(
         f"SELECT {','.join(columns)} FROM cases WHERE id = ?", (case.id,)
     ).fetchone()
@@ -229,7 +230,8 @@ def iter_cases(conn) -> Iterator[Case]:
 
 # --- lists -----------------------------------------------------------------------------------
 
-_LISTS = {
+# A case's lists: attribute -> (table, stored columns, entry -> their values).
+LIST_COLUMNS = {
     "services": (
         "services",
         ("kind", "status", "started_on", "ended_on", "provider", "details", "notes"),
@@ -262,7 +264,7 @@ _LISTS = {
 
 
 def _sync_lists(conn, case: Case, new: bool = False) -> None:
-    for attribute, (table, columns, values) in _LISTS.items():
+    for attribute, (table, columns, values) in LIST_COLUMNS.items():
         entries = getattr(case, attribute)
         names = ",".join(columns)
         insert = f"INSERT INTO {table} (case_id, position, {names}) VALUES (?, ?, {','.join('?' * len(columns))})"

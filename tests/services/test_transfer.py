@@ -94,9 +94,10 @@ def test_a_rejected_file_leaves_the_vault_exactly_as_it_was(
     shared_team: Team, raw: bytes, message: str, problem
 ):
     team = shared_team  # a rejected import writes nothing, so one copy serves them all
+    caseworker = team.services("caseworker")  # unlocked first: an unlock writes to the audit
     before = vault_state(team.conn)
     with pytest.raises(AftercareError) as caught:
-        team.services("caseworker").transfer.import_cases(raw, source="incoming.json")
+        caseworker.transfer.import_cases(raw, source="incoming.json")
     assert message in str(caught.value)
     assert "incoming.json" in str(caught.value)
     if problem is not None:
