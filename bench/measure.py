@@ -12,6 +12,7 @@ import json
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,8 +22,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.codes import FUJIAN_PREFECTURES
-from app.demo_data import generate_cases
-from app.interchange import cases_v1
 from app.pdf.rollup_report import render_rollup_pdf
 from app.pdf.summary import render_summary_pdf
 from app.reports import signing
@@ -163,11 +162,21 @@ def import_rate(services: Services, runs: int, batch: int = IMPORT_BATCH) -> flo
     rates = []
     for run in range(runs):
         prefix = f"{'I' if batch == IMPORT_BATCH else 'L'}{run}"  # case numbers new to the vault
-        cases = list(generate_cases(batch, 100 + run, today=vaults.TODAY, prefix=prefix))
-        raw = cases_v1.dump_document(cases)
+        raw = _document(batch, 100 + run, prefix)
         seconds = timed(lambda raw=raw: services.transfer.import_cases(raw, source="bench.json"))
         rates.append(batch / seconds)
     return statistics.median(rates)
+
+
+def _document(batch: int, seed: int, prefix: str) -> bytes:
+    """A cases-v1 document of `batch` invented cases, made by a child process (bench.document)."""
+    made = subprocess.run(
+        [sys.executable, "-m", "bench.document", str(batch), str(seed), prefix],
+        check=True,
+        capture_output=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return made.stdout
 
 
 def save_section(services: Services, numbers: list[str]) -> float:
