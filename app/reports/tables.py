@@ -230,14 +230,23 @@ def summary_body(facts: Iterable[CaseFacts], period: Period) -> dict[str, Any]:
             if closed is None or closed > end:
                 caseload["open_at_end", g_end] += 1
             _count_active(received, sex, guardian, age_end, g_end, services, num, den)
-        for due, done in due_followups:
-            if done is not None and done <= due:
-                row = "on_time"
-            elif done is not None and done <= end:
-                row = "late"
-            else:
-                row = "not_done"
-            followups[row, group(sex, age_at(born, intake_age, opened, due))] += 1
+        if due_followups:
+            # Ages only grow, so a group changes only where an age reaches 0 or 18, and a
+            # period (a year at most) holds at most one of those for a person: when the
+            # group is the same on the period's first and last day, it is the same on every
+            # day between, and a year's ~270,000 follow-ups need no age of their own.
+            first = group(sex, age_at(born, intake_age, opened, start))
+            same = first == group(sex, age_at(born, intake_age, opened, end))
+            for due, done in due_followups:
+                if done is not None and done <= due:
+                    row = "on_time"
+                elif done is not None and done <= end:
+                    row = "late"
+                else:
+                    row = "not_done"
+                followups[
+                    row, first if same else group(sex, age_at(born, intake_age, opened, due))
+                ] += 1
 
     # Indicators whose counts the tables hold already, taken from the tallies.
     for kind in _CARE:  # each active case is in a service row at most once

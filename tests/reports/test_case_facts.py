@@ -60,3 +60,32 @@ def test_two_unlisted_kinds_count_once_in_other():
     body = build_summary_body([case], Q3)
     services = next(t for t in body["tables"] if t["id"] == "services")
     assert services["cells"][services["rows"].index("other")] == [0, 1, 0, 0, 1]
+
+
+def test_follow_ups_count_in_the_group_of_their_due_day():
+    # She turns 18 on 2026-08-15: a follow-up due the day before is a girl's, one due on the
+    # birthday a woman's (the group changes inside the period); her sister, 18 all quarter,
+    # is a woman at every follow-up.
+    girl = make(
+        "F3",
+        sex="female",
+        opened=D(2026, 1, 1),
+        dob=D(2008, 8, 15),
+        guardian="placed",
+        followups=[Followup(D(2026, 8, 14), D(2026, 8, 14)), Followup(D(2026, 8, 15))],
+    )
+    sister = make(
+        "F4",
+        sex="female",
+        opened=D(2026, 1, 1),
+        dob=D(2008, 6, 30),
+        followups=[Followup(D(2026, 7, 1), D(2026, 7, 3)), Followup(D(2026, 9, 30))],
+    )
+    body = build_summary_body([girl, sister], Q3)
+    table = next(t for t in body["tables"] if t["id"] == "followups")
+    by_row = dict(zip(table["rows"], table["cells"], strict=True))
+    cols = table["cols"]
+    assert by_row["on_time"][cols.index("girl")] == 1
+    assert by_row["late"][cols.index("woman")] == 1
+    assert by_row["not_done"][cols.index("woman")] == 2
+    assert by_row["not_done"][cols.index("girl")] == 0
