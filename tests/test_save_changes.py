@@ -13,7 +13,7 @@ import pytest
 
 from app.demo_data import generate_cases
 from app.domain.model import Followup, Note, Service
-from app.storage import cases_repo, migrations, search_repo
+from app.storage import cases_repo, migrations, new_cases, search_repo
 from app.storage.connection import connect, transaction
 from app.storage.schema.v5 import char_tokens
 
@@ -26,7 +26,7 @@ def conn(tmp_path):
     migrations.migrate(conn)
     with transaction(conn):
         for case in generate_cases(12, 11):
-            cases_repo.insert_case(conn, case)
+            new_cases.insert_case(conn, case)
     yield conn
     conn.close()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.demo_data import generate_cases
-from app.storage import cases_repo, migrations, search_repo
+from app.storage import cases_repo, migrations, new_cases, search_repo
 from app.storage.connection import connect, transaction
 from app.storage.schema.v5 import char_tokens
 
@@ -18,7 +18,7 @@ def conn(tmp_path_factory):
     migrations.migrate(conn)
     with transaction(conn):
         for case in generate_cases(60, 7):
-            cases_repo.insert_case(conn, case)
+            new_cases.insert_case(conn, case)
         odd = cases_repo.load_case(conn, 5)
         odd.person.full_name = "Ab%_c王小"
         odd.person.aliases = ["ÄÖ straße", "İi"]

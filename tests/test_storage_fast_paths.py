@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.demo_data import generate_cases
-from app.storage import bulk_insert, cases_repo, migrations, search_repo
+from app.storage import cases_repo, migrations, new_cases, search_repo
 from app.storage.connection import connect, transaction
 
 
@@ -16,13 +16,13 @@ def conn(tmp_path):
     migrations.migrate(conn)
     with transaction(conn):
         for case in generate_cases(40, 3):
-            cases_repo.insert_case(conn, case)
+            new_cases.insert_case(conn, case)
         # a case with no list entries at all, between others
         bare = next(generate_cases(1, 4, prefix="ZZ"))
         bare.services, bare.followups, bare.referrals, bare.notes = [], [], [], []
-        cases_repo.insert_case(conn, bare)
+        new_cases.insert_case(conn, bare)
         for case in generate_cases(5, 5, prefix="YY"):
-            cases_repo.insert_case(conn, case)
+            new_cases.insert_case(conn, case)
     yield conn
     conn.close()
 
@@ -72,7 +72,7 @@ def _database_rows(conn) -> dict[str, list[tuple]]:
     return rows
 
 
-def test_bulk_insert_writes_what_insert_case_writes(tmp_path):
+def test_a_batch_writes_what_inserting_one_by_one_writes(tmp_path):
     cases = list(generate_cases(1_100, 9, prefix="BK"))  # more than one batch
     one_by_one = connect(tmp_path / "one.db", None)
     migrations.migrate(one_by_one)
@@ -81,14 +81,14 @@ def test_bulk_insert_writes_what_insert_case_writes(tmp_path):
     for target in (one_by_one, bulk):  # cases already there: the bulk ids continue after them
         with transaction(target):
             for case in generate_cases(7, 3):
-                cases_repo.insert_case(target, case)
+                new_cases.insert_case(target, case)
     with transaction(one_by_one):
         for case in cases:
-            cases_repo.insert_case(one_by_one, case)
+            new_cases.insert_case(one_by_one, case)
     fresh = list(generate_cases(1_100, 9, prefix="BK"))
     done = []
     with transaction(bulk):
-        assert bulk_insert.insert_cases(bulk, iter(fresh), progress=done.append) == 1_100
+        assert new_cases.insert_cases(bulk, iter(fresh), progress=done.append) == 1_100
     assert done == [500, 1_000, 1_100]
     assert [c.id for c in fresh] == [c.id for c in cases]
     assert _database_rows(bulk) == _database_rows(one_by_one)

@@ -30,7 +30,7 @@ from app.domain.validation import InvalidCase, Problem, validate_case
 from app.errors import AftercareError
 from app.i18n import _
 from app.services.base import Change, VaultService
-from app.storage import cases_repo
+from app.storage import cases_repo, new_cases
 
 _LIST_ENTRY = re.compile(r"(services|followups|referrals|notes)\[(\d+)\]")
 
@@ -74,7 +74,7 @@ class CaseFiles(VaultService):
                     )
                 )
             stored = copy.deepcopy(case)
-            case_id = cases_repo.insert_case(conn, stored)
+            case_id = new_cases.insert_case(conn, stored)
             self.opened.audit("case_created", case.case_number)
         return Change(case.case_number, case_id, "created")
 

@@ -16,7 +16,7 @@ from app.i18n import _
 from app.interchange import cases_v1
 from app.interchange.cases_v1 import InvalidDocument
 from app.services.base import VaultService
-from app.storage import bulk_insert, cases_repo
+from app.storage import cases_repo, new_cases
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -100,7 +100,7 @@ class Transfer(VaultService):
         if isinstance(cases, list):
             total = len(cases)
         with self.opened.write() as conn:
-            done = bulk_insert.insert_cases(
+            done = new_cases.insert_cases(
                 conn, cases, progress=(lambda done: progress(done, total)) if progress else None
             )
             self.opened.audit("cases_imported", detail={**detail, "imported": done})

@@ -1,4 +1,5 @@
-"""Case files in SQL: write a whole case, read it back, keep the search index in step.
+"""Case files in SQL: change a stored case, read it back, keep the search index in step.
+(New cases are written by `app.storage.new_cases`, with the row builders defined here.)
 
 Services load a case, change it, validate the whole of it and hand it back to `save_case`,
 which writes only what differs from the stored case, all in the caller's transaction: the
@@ -87,20 +88,6 @@ def existing_numbers(conn, numbers: list[str]) -> set[str]:
     return found
 
 
-def insert_case(conn, case: Case) -> int:
-    """Insert a new case with all its lists; sets and returns `case.id`."""
-    columns = case_columns(case)
-    now = _now()
-    columns["created_at"] = columns["updated_at"] = now
-    names = ",".join(columns)
-    marks = ",".join("?" * len(columns))
-    cursor = conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", list(columns.values()))
-    case.id = cursor.lastrowid
-    _sync_lists(conn, case, new=True)
-    reindex(conn, case, new=True)
-    return case.id
-
-
 def save_case(conn, case: Case) -> None:
     """Write back a case read with `load_case` and changed; lists reconciled by entry id.
 
@@ -128,7 +115,7 @@ def save_case(conn, case: Case) -> None:
         [*columns.values(), case.status, case.status, case.id],
     )
     _sync_lists(conn, case)
-    reindex(conn, case)
+    _reindex(conn, case)
 
 
 _CASE_SQL = (
@@ -263,15 +250,11 @@ LIST_COLUMNS = {
 }
 
 
-def _sync_lists(conn, case: Case, new: bool = False) -> None:
+def _sync_lists(conn, case: Case) -> None:
     for attribute, (table, columns, values) in LIST_COLUMNS.items():
         entries = getattr(case, attribute)
         names = ",".join(columns)
         insert = f"INSERT INTO {table} (case_id, position, {names}) VALUES (?, ?, {','.join('?' * len(columns))})"
-        if new:  # nothing stored yet: plain inserts, the fast path of an import
-            for position, entry in enumerate(entries):
-                entry.id = conn.execute(insert, (case.id, position, *values(entry))).lastrowid
-            continue
         # Stored rows as (position, *values), to write only entries that differ.
         stored = {
             r[0]: r[1:]
@@ -348,12 +331,9 @@ def _add_rows(conn, rows: list[tuple[int, str, str]]) -> None:
     )
 
 
-def reindex(conn, case: Case, new: bool = False) -> None:
+def _reindex(conn, case: Case) -> None:
+    """Bring a stored case's search rows in step with `case` (new cases: app.storage.new_cases)."""
     base = case.id * ROWS_PER_CASE
-    if new:
-        rows = [(base + n, text, scope) for n, (text, scope) in enumerate(search_rows(case))]
-        _add_rows(conn, rows)
-        return
     # Match the wanted rows with the stored ones by (text, scope), so that a save which
     # changes no searchable text writes nothing, and one that adds, edits or removes a note
     # touches that row alone (a row's rowid within the case's range has no meaning).

@@ -28,7 +28,7 @@ from app.services.referrals.base import (
     utc_now,
 )
 from app.services.referrals.contacts import CONTACT_COLUMNS, ContactBook
-from app.storage import cases_repo
+from app.storage import cases_repo, new_cases
 
 # Reasons a package is refused, beyond those app.referrals.package finds itself.
 UNKNOWN_SENDER = "unknown_sender"
@@ -126,7 +126,7 @@ class Receiving(ContactBook):
             )
         except sections.BadContent:
             raise PackageRefused(BAD_CONTENT, opened.package_id) from None
-        case_id = cases_repo.insert_case(self.conn, case)
+        case_id = new_cases.insert_case(self.conn, case)
         self._insert_row(
             referral_id, "received", sender, opened, case_id, None, chosen, content, sha256=digest
         )
