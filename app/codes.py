@@ -310,9 +310,11 @@ def label(code_list: type[StrEnum], code: str | None) -> str:
 
 
 def prefecture_label(code: str | None) -> str:
-    if not code:
-        return ""
-    return _(FUJIAN_PREFECTURES[code]) if code in FUJIAN_PREFECTURES else code
+    """A division's own name in the current language (厦门市, Xiamen), whichever province it
+    is in; the code itself when the division table does not know it."""
+    from app import divisions  # the table is read on first use, not on import of codes
+
+    return divisions.short_label(code)
 
 
 def values(code_list: type[StrEnum]) -> list[str]:

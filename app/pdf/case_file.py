@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from babel import Locale, UnknownLocaleError
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
+from app import divisions, places
 from app.access import section_of_note, section_of_service
 from app.codes import (
     CaseStatus,
@@ -65,25 +65,17 @@ def _date(value: dt.date | None) -> str:
 
 
 def _origin(origin: Origin) -> str:
-    if not origin.country:
-        return ""
-    locale = Locale.parse(current_locale())
-    country = locale.territories.get(origin.country, origin.country)
-    if origin.division:
-        return f"{country}, {prefecture_label(origin.division)}"
-    return country
+    """The country and, in China, the place by name with its code (for offices that file
+    by it): 中国 福建省 厦门市 (350200); Xiamen, Fujian (350200), China."""
+    country = places.country_name(origin.country)
+    place = divisions.label(origin.division, with_code=True)
+    if current_locale().startswith("zh"):
+        return " ".join(p for p in (country, place) if p)
+    return ", ".join(p for p in (place, country) if p)
 
 
 def _languages(tags: Iterable[str]) -> str:
-    locale = Locale.parse(current_locale())
-    names = []
-    for tag in tags:
-        try:
-            names.append(Locale.parse(tag.replace("-", "_")).get_display_name(locale) or tag)
-        # UnknownLocaleError: the bundle ships babel's data for zh_CN and en only
-        except (ValueError, TypeError, LookupError, UnknownLocaleError):
-            names.append(locale.languages.get(tag, tag))
-    return ", ".join(names)
+    return _(", ").join(places.language_name(tag) for tag in tags)
 
 
 def _notes_of(case: Case, section: str) -> list[Note]:

@@ -46,6 +46,9 @@ def test_full_case_file_in_english(locale_en):
     assert MEDICAL_NOTE in text
     assert PROFILE_NOTE in text
     assert "Forced marriage, Forced labour" in text
+    # Places and languages by name, the division's code beside it for offices that file by it.
+    assert "Fuzhou, Fujian (350100), China" in text
+    assert "Chinese, Cantonese" in text
     assert "Mar 2, 2026" in text  # dates in the locale's format
     assert cjk_font_embedded(data)
     assert len(pages) >= 2

@@ -206,6 +206,9 @@ class FieldForm(QWidget):
         self._rows[key] = holder
         return widget
 
+    def problem_label(self, key: str) -> ProblemLabel:
+        return self._problems[key]
+
     def set_field_visible(self, key: str, visible: bool) -> None:
         self.form.setRowVisible(self._rows[key], visible)
 
@@ -275,12 +278,18 @@ class FieldForm(QWidget):
         return _FIELD_WORD.sub(lambda m: names.get(m[0], m[0]), message)
 
     def date_problems(self, case_number: str, prefix: str = "") -> list[Problem]:
-        """Date fields whose text is not a date: problems found before asking the service."""
-        return [
+        """Date fields whose text is not a date, pickers whose text names nothing: problems
+        found before asking the service."""
+        problems = [
             Problem(case_number, prefix + key, _("is not a date (YYYY-MM-DD)"))
             for key, widget in self.fields.items()
             if isinstance(widget, DateEdit) and not widget.is_valid()
         ]
+        for key, widget in self.fields.items():
+            problem = widget.input_problem() if hasattr(widget, "input_problem") else None
+            if problem:
+                problems.append(Problem(case_number, prefix + key, problem))
+        return problems
 
 
 def hint_label(object_name: str, parent: QWidget | None = None) -> QLabel:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
 from app.access import PROFILE_BASIC_FIELDS, Level
-from app.codes import Section, Sex
+from app.codes import Section, Sex, label
+from app.domain import id_number
 from app.domain.model import Case, Origin, Person
 from app.domain.validation import MAX_AGE
-from app.i18n import N_, _
+from app.i18n import N_, _, format_date
 from app.services import Services
 from app.services.base import Change
-from ui.pages.case_file.forms import blank_to_none, iso, parse_date, split_list
+from ui.pages.case_file.forms import blank_to_none, iso, parse_date, set_value, split_list
 from ui.pages.case_file.section_form import SectionForm
 from ui.pages.case_file.tab import CaseTab
 from ui.widgets.code_combo import CodeCombo
 from ui.widgets.date_edit import DateEdit
+from ui.widgets.name_picker import COUNTRIES, DIVISIONS, LANGUAGES, ListPicker, NamePicker
 
 YES_NO = {"yes": N_("Yes"), "no": N_("No")}
 
@@ -65,11 +68,14 @@ class ProfileForm(SectionForm):
         self.add_field(p + "id_number", N_("Identity or passport number"), QLineEdit(self))
         self.add_field(p + "phone", N_("Phone"), QLineEdit(self))
         self.add_field(p + "address", N_("Address"), QLineEdit(self))
-        self.add_field(p + "origin.country", N_("Country of origin"), QLineEdit(self))
-        self.add_field(p + "origin.division", N_("Division of origin"), QLineEdit(self))
-        self.add_field(p + "languages", N_("Languages"), QLineEdit(self))
+        self.add_field(p + "origin.country", N_("Country of origin"), NamePicker(COUNTRIES, self))
+        self.add_field(p + "origin.division", N_("Place of origin"), NamePicker(DIVISIONS, self))
+        self.add_field(p + "languages", N_("Languages"), ListPicker(LANGUAGES, self))
         self.add_field(p + "disability", N_("Disability"), yes_no_combo(self))
-        self.fields[p + "origin.country"].setMaxLength(2)
+        self.fields[p + "origin.division"].changed.connect(self._division_means_china)
+        self.fields[p + "id_number"].textEdited.connect(lambda _t: self._check_id(fill=True))
+        self.fields[p + "date_of_birth"].line.textEdited.connect(lambda _t: self._check_id())
+        self.fields[p + "sex"].activated.connect(lambda _i: self._check_id())
         self.fields[p + "age_at_intake"].setMaximumWidth(140)
         self.fields[p + "sex"].setMaximumWidth(220)
         self.fields[p + "disability"].setMaximumWidth(220)
@@ -83,9 +89,47 @@ class ProfileForm(SectionForm):
         super().retranslate_ui()
         p = "person."
         self.fields[p + "aliases"].setPlaceholderText(_("Separate names with commas"))
-        self.fields[p + "origin.country"].setPlaceholderText(_("e.g. CN"))
-        self.fields[p + "origin.division"].setPlaceholderText(_("Six digits, e.g. 350100"))
-        self.fields[p + "languages"].setPlaceholderText(_("e.g. zh, yue"))
+
+    def _check_id(self, *, fill: bool = False) -> None:
+        """Judge an 18-digit identity number as it is typed; fill an empty date of birth and
+        sex from it, and say so when the form disagrees with it."""
+        key = "person.id_number"
+        text = self.fields[key].text().strip()
+        reading = id_number.read(text, dt.date.today())
+        if reading is None:
+            partial = text.isdigit() and 6 <= len(text) < 18
+            message = _("{n} of 18 digits").format(n=len(text)) if partial else ""
+        elif reading.problem:
+            message = f"{self.field_label(key)} {reading.problem}"
+        else:
+            message = self._agree_with_id(reading, fill)
+        self.problem_label(key).say(message)
+
+    def _agree_with_id(self, reading: id_number.IdReading, fill: bool) -> str:
+        birth = self.fields["person.date_of_birth"]
+        sex = self.fields["person.sex"]
+        assert reading.birth_date is not None and reading.sex is not None
+        if fill and not birth.line.text().strip():
+            set_value(birth, reading.birth_date.isoformat())
+        if fill and sex.code() == Sex.UNKNOWN:
+            sex.set_code(reading.sex)
+        disagree = []
+        if birth.line.text().strip() not in ("", reading.birth_date.isoformat()):
+            disagree.append(_("born {date}").format(date=format_date(reading.birth_date)))
+        if sex.code() not in (Sex.UNKNOWN, reading.sex):
+            disagree.append(label(Sex, reading.sex))
+        if not disagree:
+            return ""
+        return _("The identity number says {facts}: check it, or the fields above.").format(
+            facts=_(", ").join(disagree)
+        )
+
+    def _division_means_china(self) -> None:
+        """A place in China chosen with no country yet: the country is China."""
+        country = self.fields["person.origin.country"]
+        division = self.fields["person.origin.division"]
+        if not country.text().strip() and division.input_problem() is None and division.text():
+            country.set_form_value("CN")
 
     def from_case(self, case: Case) -> dict[str, Any]:
         person = case.person
