@@ -7,7 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.domain import id_number
-from tests.ui.test_case_file import _demo_template, demo_window, find, open_case  # noqa: F401
+from tests.ui import test_case_file as case_file
+from tests.ui.test_case_file import find, open_case
+
+# The case-file tests' demo vault and window, shared rather than made again.
+_demo_template = case_file._demo_template
+demo_window = case_file.demo_window
 
 
 def type_into(qtbot, field: QLineEdit, text: str) -> None:
