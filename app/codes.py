@@ -118,6 +118,7 @@ class ReferralStatus(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"  # the sender took the referral back
 
 
 class ClosureReason(StrEnum):
@@ -264,6 +265,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "accepted": N_("Accepted"),
         "rejected": N_("Rejected"),
         "completed": N_("Completed"),
+        "withdrawn": N_("Withdrawn"),
     },
     ClosureReason: {
         "reintegrated_family": N_("Reintegrated with family"),

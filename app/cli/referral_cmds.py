@@ -10,9 +10,9 @@ from app.codes import Section, label
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
-from app.referrals import keys, sections
+from app.referrals import differences, keys, sections
 from app.services import Services
-from app.services.referrals import KEEP_MINE, KEEP_THEIRS, PackageWritten
+from app.services.referrals import KEEP_MINE, KEEP_THEIRS, SHORT_ID, Conflict, PackageWritten
 
 
 def register(sub) -> None:
@@ -67,6 +67,11 @@ def register(sub) -> None:
         "--override-reason",
         help=_("supervisors only: why the referral is sent without the referral consent"),
     )
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help=_("send it although a referral of the case to that contact still waits"),
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_refer)
 
@@ -81,6 +86,7 @@ def register(sub) -> None:
     p.add_argument("number")
     p.add_argument("--out", required=True)
     p.add_argument("--completed", action="store_true", help=_("the referral is completed"))
+    p.add_argument("--referral", help=_("the referral id it answers (as `referrals` shows it)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_reply)
 
@@ -96,6 +102,9 @@ def register(sub) -> None:
     p.add_argument("number")
     p.add_argument("--out", required=True)
     p.add_argument("--to", help=_("the contact, when the case was referred to several"))
+    p.add_argument(
+        "--referral", help=_("the referral id (as `referrals` shows it), when there are several")
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_withdraw)
 
@@ -215,14 +224,19 @@ def cmd_refer(args) -> int:
     written = _with_services(
         args.vault,
         lambda r: r.send(
-            args.number, args.to, chosen, args.out, override_reason=args.override_reason
+            args.number,
+            args.to,
+            chosen,
+            args.out,
+            override_reason=args.override_reason,
+            again=args.again,
         ),
     )
     return _written(
         args,
         written,
-        _("Referral written to {file} (SHA-256 {sha256}).").format(
-            file=written.path, sha256=written.sha256
+        _("Referral {id} written to {file} (SHA-256 {sha256}).").format(
+            id=written.referral_id[:SHORT_ID], file=written.path, sha256=written.sha256
         ),
     )
 
@@ -238,11 +252,7 @@ def cmd_receive(args) -> int:
     }
     lines = [texts[got.kind].format(sender=got.counterpart, number=got.case_number or "-")]
     for conflict in got.conflicts:
-        lines.append(
-            _(
-                "Conflict {id}: both sides changed {section}; choose with `aftercare resolve {vault} {id} --keep mine|theirs`."
-            ).format(id=conflict.id, section=label(Section, conflict.section), vault=args.vault)
-        )
+        lines += conflict_lines(conflict, args.vault)
     common.emit(
         args,
         {
@@ -252,7 +262,14 @@ def cmd_receive(args) -> int:
             "case_number": got.case_number,
             "merged": got.merged_sections,
             "conflicts": [
-                {"id": c.id, "section": c.section, "mine": c.mine, "theirs": c.theirs}
+                {
+                    "id": c.id,
+                    "section": c.section,
+                    "part": c.part,
+                    "entry": c.entry,
+                    "mine": c.mine,
+                    "theirs": c.theirs,
+                }
                 for c in got.conflicts
             ],
         },
@@ -275,7 +292,8 @@ def cmd_acknowledge(args) -> int:
 
 def cmd_withdraw(args) -> int:
     written = _with_services(
-        args.vault, lambda r: r.withdraw(args.number, args.out, contact=args.to)
+        args.vault,
+        lambda r: r.withdraw(args.number, args.out, contact=args.to, referral=args.referral),
     )
     return _written(args, written, _("Withdrawal written to {file}.").format(file=written.path))
 
@@ -285,15 +303,12 @@ def cmd_referrals(args) -> int:
         args.vault, lambda r: (r.records(args.number), r.conflicts(args.number))
     )
     lines = [
-        f"{x.case_number or '-'}\t{x.direction}\t{x.counterpart}\t{x.state}\t{x.reply_status or ''}"
+        f"{x.short_id}\t{x.case_number or '-'}\t{x.direction}\t{x.counterpart}\t"
+        f"{x.created_at[:10]}\t{x.state}\t{x.reply_status or ''}"
         for x in found
     ]
-    lines += [
-        _("Conflict {id} in case {number}: {section}").format(
-            id=c.id, number=c.case_number, section=label(Section, c.section)
-        )
-        for c in conflicts
-    ]
+    for conflict in conflicts:
+        lines += conflict_lines(conflict, args.vault)
     common.emit(
         args,
         {
@@ -303,6 +318,41 @@ def cmd_referrals(args) -> int:
         "\n".join(lines) or _("No referrals."),
     )
     return 0
+
+
+def conflict_lines(conflict: Conflict, vault: str) -> list[str]:
+    """A conflict as a short diff: what differs, this vault's value against the reply's,
+    who and when, and the command that settles it."""
+    section = label(Section, conflict.section)
+    if conflict.part is None:  # a whole section, from before entries had shared ids
+        what = section
+        found = []
+    else:
+        what = f"{section}, " + differences.named_entry(
+            conflict.part, conflict.mine, conflict.theirs
+        )
+        found = differences.differences(conflict.part, conflict.mine, conflict.theirs)
+    lines = [
+        _("Conflict {id} in case {number}: {what} was changed on both sides.").format(
+            id=conflict.id, number=conflict.case_number or "-", what=what
+        )
+    ]
+    mine_by = _("this vault, saved {time}").format(time=(conflict.mine_at or "-")[:16])
+    theirs_by = _("{unit}, reply {seq} of {time}").format(
+        unit=conflict.counterpart or _("the other unit"),
+        seq=conflict.seq,
+        time=(conflict.their_at or "-")[:16],
+    )
+    for difference in found:
+        field = f"{difference.field}: " if difference.field else ""
+        lines.append(f"  {field}{difference.mine} ({mine_by}) | {difference.theirs} ({theirs_by})")
+    lines.append(
+        "  "
+        + _("Choose with `aftercare resolve {vault} {id} --keep mine|theirs`.").format(
+            vault=vault, id=conflict.id
+        )
+    )
+    return lines
 
 
 def cmd_resolve(args) -> int:

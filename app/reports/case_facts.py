@@ -36,6 +36,8 @@ class CaseFacts(NamedTuple):
     guardian_status: str | None
     received: AbstractSet[str]  # kinds of service received in the period
     followups: Sequence[tuple[dt.date, dt.date | None]]  # (due, done) of those due in it
+    # summary-v1 A1: received from another unit by a referral, which counted its opening.
+    transferred_in: bool = False
 
 
 def received_kinds(services: Iterable[Service], start: dt.date, end: dt.date) -> frozenset[str]:
@@ -51,8 +53,11 @@ def received_kinds(services: Iterable[Service], start: dt.date, end: dt.date) ->
     )
 
 
-def facts_of(case: Case, start: dt.date, end: dt.date) -> CaseFacts:
-    """The facts of a whole case for the period [start, end]."""
+def facts_of(
+    case: Case, start: dt.date, end: dt.date, *, transferred_in: bool = False
+) -> CaseFacts:
+    """The facts of a whole case for the period [start, end]; `transferred_in` when the case
+    came by a referral from another unit (summary-v1 A1)."""
     person, intake = case.person, case.intake
     return CaseFacts(
         opened_on=case.opened_on,
@@ -68,4 +73,5 @@ def facts_of(case: Case, start: dt.date, end: dt.date) -> CaseFacts:
         guardian_status=case.guardian.status if case.guardian is not None else None,
         received=received_kinds(case.services, start, end),
         followups=tuple((f.due_on, f.done_on) for f in case.followups if start <= f.due_on <= end),
+        transferred_in=transferred_in,
     )

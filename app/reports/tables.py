@@ -206,12 +206,14 @@ def summary_body(facts: Iterable[CaseFacts], period: Period) -> dict[str, Any]:
         guardian,
         received,
         due_followups,
+        transferred_in,
     ) in facts:
         open_at_start = closed is None or closed >= start
         if opened < start and open_at_start:
             age = age_at(born, intake_age, opened, start)
             caseload["open_at_start", group(sex, age)] += 1
-        if start <= opened <= end:
+        # summary-v1 A1: a case received by referral was opened (and counted) by its origin.
+        if start <= opened <= end and not transferred_in:
             age = age_at(born, intake_age, opened, opened)
             g = group(sex, age)
             caseload["opened", g] += 1

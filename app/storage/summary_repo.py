@@ -35,6 +35,10 @@ WHERE status IN ('ongoing', 'completed') AND started_on <= :end
   AND (ended_on IS NULL OR ended_on >= :start)
 """
 _FOLLOWUPS = "SELECT case_id, due_on, done_on FROM followups WHERE due_on BETWEEN :start AND :end"
+# summary-v1 A1: cases received by referral are not counted as opened here.
+_TRANSFERRED_IN = (
+    "SELECT case_id FROM referral_packages WHERE direction = 'received' AND case_id IS NOT NULL"
+)
 
 
 class _Days(dict):
@@ -63,6 +67,7 @@ def _read_facts(conn, args: dict[str, str]) -> list[CaseFacts]:
     followups: defaultdict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
     for case_id, due, done in conn.execute(_FOLLOWUPS, args):
         followups[case_id].append((days[due], days[done]))
+    transferred_in = {case_id for (case_id,) in conn.execute(_TRANSFERRED_IN)}
     none: frozenset[str] = frozenset()
     return [
         CaseFacts(
@@ -79,6 +84,7 @@ def _read_facts(conn, args: dict[str, str]) -> list[CaseFacts]:
             guardian,
             received.get(case_id, none),
             followups.get(case_id, ()),
+            case_id in transferred_in,
         )
         for (
             case_id,

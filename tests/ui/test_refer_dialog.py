@@ -172,6 +172,8 @@ def test_a_conflicting_reply_is_shown_side_by_side_and_the_choice_applied(
     theirs = dialog.findChild(QTextBrowser, f"conflict_{conflict.id}_theirs").toPlainText()
     assert "Room changed" in mine and "Moved to the hospital ward" not in mine
     assert "Moved to the hospital ward" in theirs
+    diff = dialog.findChild(QLabel, f"conflict_{conflict.id}_diff").text()
+    assert "notes: Room changed" in diff and "Moved to the hospital ward" in diff
     ours = units.services("shelter", "wang").cases.open_case(CONSENTED)
     assert [s.notes for s in ours.services] == ["Room changed"]
     assert not dialog.ok.isEnabled()  # a choice is needed first
@@ -186,3 +188,33 @@ def test_a_conflicting_reply_is_shown_side_by_side_and_the_choice_applied(
     assert units.referrals("shelter", "wang").conflicts() == []
     assert shelter.page("case_file").number == CONSENTED  # the case was opened
     assert not contacts.conflicts_line.isVisible()
+
+
+def test_the_dialog_says_which_notes_travel_with_the_notes_section(qtbot, units):
+    window = open_window(qtbot, units, "shelter", "wang")
+    dialog = refer_dialog(window, CONSENTED)
+    dialog.section_boxes[Section.PROFILE].setChecked(True)
+    assert not dialog.notes_note.isVisible()
+    dialog.section_boxes[Section.NOTES].setChecked(True)
+    note = dialog.notes_note.text()
+    assert dialog.notes_note.isVisible() and "Intake" in note and "Profile" not in note
+    assert "go with the Notes section" in note
+
+
+def test_a_second_referral_to_the_same_contact_is_asked_about_first(qtbot, units, monkeypatch):
+    first = units.referrals("shelter", "wang").send(
+        CONSENTED, "Hospital", ["profile"], units.outbox
+    )
+    window = open_window(qtbot, units, "shelter", "wang")
+    dialog = refer_dialog(window, CONSENTED)
+    assert dialog.duplicate_note.isVisible()
+    assert first.referral_id[:8] in dialog.duplicate_note.text()
+    dialog.section_boxes[Section.PROFILE].setChecked(True)
+    pick_folder(monkeypatch, units.outbox)
+    when_modal(lambda box: box.reject(), QMessageBox)
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.written is None  # cancelled: nothing sent
+    when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click(), QMessageBox)
+    dialog.save_button.click()
+    assert dialog.written is not None and dialog.written.referral_id != first.referral_id
+    assert len(units.referrals("shelter", "wang").waiting_referrals(CONSENTED, "Hospital")) == 2

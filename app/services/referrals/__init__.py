@@ -24,6 +24,7 @@ from app.services.referrals.base import (
     KEEP_THEIRS,
     REPLY_STATUSES,
     SENDERS,
+    SHORT_ID,
     Conflict,
     Contact,
     PackageWritten,
@@ -37,12 +38,13 @@ from app.services.referrals.receiving import (
     DUPLICATE,
     NO_SUCH_REFERRAL,
     REPLAYED,
+    STALE,
     UNKNOWN_SENDER,
     UNVERIFIED_SENDER,
     WITHDRAWN,
     Receiving,
 )
-from app.services.referrals.sending import Sending
+from app.services.referrals.sending import DuplicateReferral, Sending
 
 
 class Referrals(Sending, Receiving, Conflicts):
@@ -60,11 +62,14 @@ __all__ = [
     "REPLAYED",
     "REPLY_STATUSES",
     "SENDERS",
+    "SHORT_ID",
+    "STALE",
     "UNKNOWN_SENDER",
     "UNVERIFIED_SENDER",
     "WITHDRAWN",
     "Conflict",
     "Contact",
+    "DuplicateReferral",
     "PackageWritten",
     "Received",
     "ReferralRecord",

@@ -20,7 +20,7 @@ from app.domain.model import Case
 from app.domain.validation import Problem
 from app.errors import AccessDenied, AftercareError
 from app.i18n import N_, _
-from app.referrals import keys, sections
+from app.referrals import keys
 from app.services.base import Change, VaultService
 
 CONTACT_MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
@@ -28,6 +28,8 @@ SENDERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 HANDLERS = frozenset({Role.CASEWORKER, Role.HEALTH, Role.LEGAL, Role.SUPERVISOR})
 REPLY_STATUSES = (ReferralStatus.ACCEPTED.value, ReferralStatus.COMPLETED.value)
 KEEP_MINE, KEEP_THEIRS = "mine", "theirs"
+WAITING = ("pending", "acknowledged")  # states of a referral not answered yet
+SHORT_ID = 8  # digits of a referral id shown; any unique beginning of 6 or more is accepted
 
 _ACTION_LABELS = {
     "manage_contacts": N_("manage contacts"),
@@ -81,11 +83,21 @@ class ReferralRecord:
     sha256: str
     created_at: str
     updated_at: str
+    replies: int = 0  # replies sent (recipient) or applied (sender)
+    contact_id: int | None = None
+
+    @property
+    def short_id(self) -> str:
+        """The first digits of the referral id, as the commands show and accept it."""
+        return self.referral_id[:SHORT_ID]
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """A section a reply changed where this vault changed it too: both versions, to choose."""
+    """An entry (or the guardian) a reply changed where this vault changed it too: both
+    versions, as section content of that one entry (`{"followups": [entry]}`, an empty list
+    where that side removed it), to choose. `part` is None for a conflict made before entries
+    had shared ids: then `mine` and `theirs` are whole sections."""
 
     id: int
     referral_id: str
@@ -93,6 +105,12 @@ class Conflict:
     section: str
     mine: dict[str, Any]
     theirs: dict[str, Any]
+    part: str | None = None
+    entry: str | None = None
+    seq: int = 0
+    their_at: str | None = None
+    counterpart: str = ""
+    mine_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,11 +147,6 @@ def problem_key(problem: Problem) -> tuple[str, str]:
     return (problem.path, problem.message)
 
 
-def empty_section(section: str) -> dict[str, list]:
-    """A section that was not sent, as both sides last agreed on it: its lists, empty."""
-    return {part: [] for part in sections.parts(section, lists_only=True)}
-
-
 class ReferralBase(VaultService):
     """Role checks, audited refusals and the `referral_packages` rows the parts share."""
 
@@ -164,13 +177,14 @@ class ReferralBase(VaultService):
         case_referral_id: int | None,
         chosen: list[str],
         snapshot: dict,
+        entry_ids: dict,
         sha256: str | None = None,
     ) -> None:
         now = utc_now()
         self.conn.execute(
             "INSERT INTO referral_packages (referral_id, direction, contact_id, counterpart,"
             " package_id, sha256, state, case_id, case_referral_id, sections, snapshot,"
-            " created_at, updated_at) VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?,?)",
+            " entry_ids, created_at, updated_at) VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?,?,?)",
             (
                 referral_id,
                 direction,
@@ -182,6 +196,7 @@ class ReferralBase(VaultService):
                 case_referral_id,
                 json.dumps(chosen),
                 json.dumps(snapshot, ensure_ascii=False),
+                json.dumps(entry_ids),
                 now,
                 now,
             ),
@@ -190,8 +205,8 @@ class ReferralBase(VaultService):
     def _rows(self, where: str, args: tuple) -> list[dict]:
         cursor = self.conn.execute(
             "SELECT id, referral_id, direction, contact_id, counterpart, sha256, state, case_id,"
-            " case_referral_id, sections, snapshot, reply_status, created_at, updated_at"
-            f" FROM referral_packages {where}",
+            " case_referral_id, sections, snapshot, reply_status, created_at, updated_at,"
+            f" reply_seq, entry_ids FROM referral_packages {where}",
             args,
         )
         names = [d[0] for d in cursor.description]
@@ -200,6 +215,7 @@ class ReferralBase(VaultService):
             row = dict(zip(names, values, strict=True))
             row["sections"] = json.loads(row["sections"])
             row["snapshot"] = json.loads(row["snapshot"])
+            row["entry_ids"] = json.loads(row["entry_ids"])
             out.append(row)
         return out
 

@@ -7,6 +7,7 @@ own after the refused one rolled back, so nothing else is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -23,7 +24,6 @@ from app.services.referrals.base import (
     Conflict,
     Contact,
     Received,
-    empty_section,
     problem_key,
     utc_now,
 )
@@ -38,6 +38,16 @@ DUPLICATE = "duplicate"
 NO_SUCH_REFERRAL = "no_such_referral"
 WITHDRAWN = "withdrawn"
 BAD_CONTENT = "bad_content"
+STALE = "stale"
+
+
+class StaleReply(PackageRefused):
+    """A reply older than one already applied: taking it would undo newer work."""
+
+    def __init__(self, package_id: str, seq: int, applied: int):
+        super().__init__(STALE, package_id)
+        self.seq, self.applied = seq, applied
+
 
 _REFERRAL_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -76,14 +86,16 @@ class Receiving(ContactBook):
                 )
             return result
         except PackageRefused as refused:
-            detail = {"reason": refused.reason, "sha256": digest}
+            detail: dict = {"reason": refused.reason, "sha256": digest}
+            if isinstance(refused, StaleReply):
+                detail["seq"], detail["applied"] = refused.seq, refused.applied
             if refused.package_id:
                 detail["package_id"] = refused.package_id
             if sender is not None:
                 detail["from"] = sender.name
             with self.opened.write():
                 self.opened.audit("package_refused", detail=detail)
-            raise AftercareError(_refusal_message(refused.reason, source, sender)) from None
+            raise AftercareError(_refusal_message(refused, source, sender)) from None
 
     def _sender_contact(self, opened: package.Opened) -> Contact:
         row = self.conn.execute(
@@ -104,20 +116,23 @@ class Receiving(ContactBook):
             or not all(s in sections.SHAREABLE for s in chosen)
             or not isinstance(content, dict)
             or set(content) != set(chosen)
+            or not isinstance(payload.get("uids"), dict)
         ):
             raise PackageRefused(BAD_CONTENT, opened.package_id)
         if self._rows("WHERE referral_id = ? AND direction = 'received'", (referral_id,)):
             raise PackageRefused(DUPLICATE, opened.package_id)
         number = self._new_case_number(referral_id)
-        today = self.today().isoformat()
         try:
+            keyed = {}
             for section in chosen:
-                sections.check_content(section, content[section])
+                value = sections.check_content(section, content[section])
+                keyed[section] = sections.join(value, payload["uids"].get(section))
             case = sections.case_from_sections(
                 {
                     "case_number": number,
                     "status": "open",
-                    "opened_on": today,
+                    # summary-v1 A1: the case keeps the day the origin opened it.
+                    "opened_on": _origin_opened_on(payload, self.today()),
                     # Without the profile the person has no name here: the number stands in.
                     "person": {"full_name": number},
                     "intake": {},
@@ -127,8 +142,18 @@ class Receiving(ContactBook):
         except sections.BadContent:
             raise PackageRefused(BAD_CONTENT, opened.package_id) from None
         case_id = new_cases.insert_case(self.conn, case)
+        entry_ids = _entry_ids(case, keyed)
         self._insert_row(
-            referral_id, "received", sender, opened, case_id, None, chosen, content, sha256=digest
+            referral_id,
+            "received",
+            sender,
+            opened,
+            case_id,
+            None,
+            chosen,
+            keyed,
+            entry_ids,
+            sha256=digest,
         )
         self.opened.audit(
             "referral_received",
@@ -150,32 +175,47 @@ class Receiving(ContactBook):
         row = self._answered_row(opened, sender, "sent")
         status = payload.get("status")
         replied = payload.get("sections")
+        seq = payload.get("seq")
+        uids = payload.get("uids")
         if (
             status not in REPLY_STATUSES
             or not isinstance(replied, dict)
             or not set(replied) <= set(sections.REPLY_SECTIONS)
+            or type(seq) is not int
+            or seq < 1
+            or not isinstance(uids, dict)
         ):
             raise PackageRefused(BAD_CONTENT, opened.package_id)
+        if seq <= row["reply_seq"]:
+            raise StaleReply(opened.package_id, seq, row["reply_seq"])
         try:
-            for section, value in replied.items():
-                sections.check_content(section, value, lists_only=section not in row["sections"])
+            theirs_keyed = {
+                section: sections.join(
+                    sections.check_content(
+                        section, value, lists_only=section not in row["sections"]
+                    ),
+                    uids.get(section),
+                )
+                for section, value in replied.items()
+            }
         except sections.BadContent:
             raise PackageRefused(BAD_CONTENT, opened.package_id) from None
+        made_at = payload.get("made_at") if isinstance(payload.get("made_at"), str) else None
         case = cases_repo.load_case(self.conn, row["case_id"])
         before = {problem_key(p) for p in validate_case(case, self.today())}
-        snapshot = row["snapshot"]
-        merged, conflicts = [], []
+        snapshot, entry_ids = row["snapshot"], row["entry_ids"]
+        merged, conflicts, added = [], [], []
         for section in sections.REPLY_SECTIONS:
-            if section not in replied:
+            if section not in theirs_keyed:
                 continue
-            theirs = replied[section]
-            base = snapshot.get(section) or empty_section(section)
-            mine = {k: v for k, v in sections.content(case, section).items() if k in theirs}
-            result = sections.merge(base, mine, theirs)
-            if result is None:
-                conflicts.append((section, mine, theirs))
-            elif not sections.same(result, mine):
-                sections.apply(case, section, result)
+            theirs = theirs_keyed[section]
+            base = snapshot.get(section) or sections.empty_keyed(section)
+            mine_all = sections.keyed_content(case, section, entry_ids, base=base)
+            mine = {k: v for k, v in mine_all.items() if k in theirs}
+            result, found = sections.merge_keyed(base, mine, theirs)
+            conflicts += [(section, c) for c in found]
+            if not sections.same(result, mine):
+                added += sections.apply_keyed(case, section, result, entry_ids)
                 merged.append(section)
             snapshot[section] = theirs
         for entry in case.referrals:
@@ -185,28 +225,24 @@ class Receiving(ContactBook):
         if new:
             raise PackageRefused(BAD_CONTENT, opened.package_id)
         cases_repo.save_case(self.conn, case)
+        sections.record_new(entry_ids, added)
         now = utc_now()
         self.conn.execute(
             "UPDATE referral_packages SET state = 'replied', reply_status = ?, snapshot = ?,"
-            " updated_at = ? WHERE id = ?",
-            (status, json.dumps(snapshot, ensure_ascii=False), now, row["id"]),
+            " reply_seq = ?, entry_ids = ?, updated_at = ? WHERE id = ?",
+            (
+                status,
+                json.dumps(snapshot, ensure_ascii=False),
+                seq,
+                json.dumps(entry_ids),
+                now,
+                row["id"],
+            ),
         )
-        found = []
-        for section, mine, theirs in conflicts:
-            conflict_id = self.conn.execute(
-                "INSERT INTO referral_conflicts (package_row, section, mine, theirs, created_at)"
-                " VALUES (?,?,?,?,?)",
-                (
-                    row["id"],
-                    section,
-                    json.dumps(mine, ensure_ascii=False),
-                    json.dumps(theirs, ensure_ascii=False),
-                    now,
-                ),
-            ).lastrowid
-            found.append(
-                Conflict(conflict_id, row["referral_id"], case.case_number, section, mine, theirs)
-            )
+        found_conflicts = [
+            self._record_conflict(row, case.case_number, section, c, seq, made_at, sender, now)
+            for section, c in conflicts
+        ]
         self.opened.audit(
             "referral_reply_imported",
             case.case_number,
@@ -215,8 +251,9 @@ class Receiving(ContactBook):
                 "from": sender.name,
                 "sha256": digest,
                 "status": status,
+                "seq": seq,
                 "merged": merged,
-                "conflicts": [c.section for c in found],
+                "conflicts": [c.id for c in found_conflicts],
             },
         )
         return Received(
@@ -226,7 +263,56 @@ class Receiving(ContactBook):
             case.case_number,
             Change(case.case_number, case.id, "updated"),
             merged,
-            found,
+            found_conflicts,
+        )
+
+    def _record_conflict(
+        self,
+        row: dict,
+        case_number: str,
+        section: str,
+        found: sections.EntryConflict,
+        seq: int,
+        made_at: str | None,
+        sender: Contact,
+        now: str,
+    ) -> Conflict:
+        """Store one entry's conflict; an open one of the same entry from an older reply is
+        superseded (the newer reply holds that entry as it is now)."""
+        self.conn.execute(
+            "UPDATE referral_conflicts SET state = 'superseded', settled_at = ?"
+            " WHERE package_row = ? AND section = ? AND part = ? AND entry IS ? AND state = 'open'",
+            (now, row["id"], section, found.part, found.entry),
+        )
+        mine, theirs = conflict_sides(found)
+        conflict_id = self.conn.execute(
+            "INSERT INTO referral_conflicts (package_row, section, part, entry, seq, mine,"
+            " theirs, their_at, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                row["id"],
+                section,
+                found.part,
+                found.entry,
+                seq,
+                json.dumps(mine, ensure_ascii=False),
+                json.dumps(theirs, ensure_ascii=False),
+                made_at,
+                now,
+            ),
+        ).lastrowid
+        return Conflict(
+            conflict_id,
+            row["referral_id"],
+            case_number,
+            section,
+            mine,
+            theirs,
+            found.part,
+            found.entry,
+            seq,
+            made_at,
+            sender.counterpart,
+            now,
         )
 
     def _take_ack(self, opened: package.Opened, sender: Contact, digest: str) -> Received:
@@ -294,8 +380,55 @@ def _referral_id(payload: dict, opened: package.Opened) -> str:
     return value
 
 
-def _refusal_message(reason: str, source: str, sender: Contact | None) -> str:
+def conflict_sides(found: sections.EntryConflict) -> tuple[dict, dict]:
+    """Both versions of a conflicting entry as section content of that entry alone."""
+    if found.entry is None:
+        return {found.part: found.mine}, {found.part: found.theirs}
+    return (
+        {found.part: [] if found.mine is None else [found.mine]},
+        {found.part: [] if found.theirs is None else [found.theirs]},
+    )
+
+
+def _origin_opened_on(payload: dict, today: dt.date) -> str:
+    """The day the origin opened the case; today for a package that does not say."""
+    value = payload.get("opened_on")
+    if value is None:
+        return today.isoformat()
+    try:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None or day > today:
+        raise sections.BadContent("opened_on")
+    return day.isoformat()
+
+
+def _entry_ids(case, keyed: dict[str, dict]) -> sections.EntryIds:
+    """This vault's ids of a new case's entries -> their shared ids, in the order
+    `case_from_sections` put them in."""
+    out: sections.EntryIds = {}
+    cursor: dict[str, int] = {}
+    for value in keyed.values():
+        for part, entries in value.items():
+            if not sections.is_list(part):
+                continue
+            stored = getattr(case, part)
+            for uid, _entry in entries:
+                at = cursor.get(part, 0)
+                cursor[part] = at + 1
+                if getattr(stored[at], "id", None) is not None:  # consents have none
+                    out.setdefault(part, {})[str(stored[at].id)] = uid
+    return out
+
+
+def _refusal_message(refused: PackageRefused, source: str, sender: Contact | None) -> str:
+    reason = refused.reason
     name = sender.name if sender else ""
+    if isinstance(refused, StaleReply):
+        return _(
+            "{source} is reply {seq} of this referral, older than reply {applied}, which was already imported; taking it would undo newer work, so nothing was changed."
+        ).format(source=source, seq=refused.seq, applied=refused.applied)
     messages = {
         package.DAMAGED: _(
             "{source} is not a referral package, or it is damaged or cut short; nothing was imported."

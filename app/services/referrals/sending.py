@@ -4,6 +4,7 @@ withdrawal). Each is sealed to one verified contact and written where the user c
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -20,17 +21,23 @@ from app.services.base import Change
 from app.services.referrals.base import (
     HANDLERS,
     SENDERS,
+    SHORT_ID,
+    WAITING,
     Contact,
     PackageWritten,
-    empty_section,
+    ReferralRecord,
     referral_consent_given,
     utc_now,
 )
-from app.services.referrals.contacts import ContactBook
+from app.services.referrals.conflicts import Conflicts
 from app.storage import cases_repo
 
 
-class Sending(ContactBook):
+class DuplicateReferral(AftercareError):
+    """The case already has a referral waiting at that contact: sending another needs a yes."""
+
+
+class Sending(Conflicts):
     # --- sending -----------------------------------------------------------------------------
 
     def send(
@@ -41,9 +48,12 @@ class Sending(ContactBook):
         out: str | os.PathLike,
         *,
         override_reason: str | None = None,
+        again: bool = False,
     ) -> PackageWritten:
         """Refer the case to `contact` with only the `chosen` sections; write the package to
-        `out` (a file, or a folder to put `aftercare-<random>.acpkg` in)."""
+        `out` (a file, or a folder to put `aftercare-<random>.acpkg` in). DuplicateReferral
+        when a referral of the case to that contact still waits for an answer, unless
+        `again`."""
         self._require_role(SENDERS, "refer_a_case", case_number)
         chosen = self._chosen_sections(chosen)
         for section in chosen:
@@ -52,14 +62,19 @@ class Sending(ContactBook):
         case_id = self.case_id(case_number)
         case = cases_repo.load_case(self.conn, case_id)
         override = self._consent_or_override(case, override_reason)
+        if not again:
+            self._refuse_duplicate(case_id, case_number, recipient)
         target = _target(out)
         referral_id = secrets.token_hex(16)
-        content = sections.contents(case, chosen)
+        entry_ids: sections.EntryIds = {}
+        keyed = {s: sections.keyed_content(case, s, entry_ids) for s in chosen}
         payload = {
             "referral_id": referral_id,
             "sent_on": self.today().isoformat(),
+            "opened_on": case.opened_on.isoformat(),
             "sections": chosen,
-            "content": content,
+            "content": {s: sections.plain(k) for s, k in keyed.items()},
+            "uids": {s: sections.shared_ids(k) for s, k in keyed.items()},
         }
         sealed = package.seal(
             "referral",
@@ -84,7 +99,8 @@ class Sending(ContactBook):
                 case_id,
                 entry.id,
                 chosen,
-                content,
+                keyed,
+                entry_ids,
             )
             detail = {
                 "referral_id": referral_id,
@@ -106,6 +122,35 @@ class Sending(ContactBook):
         return PackageWritten(
             target, "referral", referral_id, sealed.package_id, sealed.sha256, change
         )
+
+    def waiting_referrals(self, case_number: str, contact: str) -> list[ReferralRecord]:
+        """Referrals of the case to `contact` that were neither answered nor withdrawn."""
+        wanted = self.contact(contact).id
+        return [
+            r
+            for r in self.records(case_number)
+            if r.direction == "sent" and r.contact_id == wanted and r.state in WAITING
+        ]
+
+    def _refuse_duplicate(self, case_id: int, case_number: str, recipient: Contact) -> None:
+        rows = self._rows(
+            "WHERE case_id = ? AND direction = 'sent' AND contact_id = ? AND state IN (?, ?)",
+            (case_id, recipient.id, *WAITING),
+        )
+        if rows:
+            first = min(rows, key=lambda r: r["created_at"])
+            raise DuplicateReferral(
+                _(
+                    "Case {number} was already referred to {name} on {day} (referral {id}) and "
+                    "they have not answered yet; nothing was sent. To send another referral "
+                    "anyway, use --again (or confirm in the window)."
+                ).format(
+                    number=case_number,
+                    name=recipient.name,
+                    day=first["created_at"][:10],
+                    id=first["referral_id"][:SHORT_ID],
+                )
+            )
 
     def sendable_sections(self) -> list[str]:
         """The sections the signed-in role may put in a referral (those it may read)."""
@@ -153,29 +198,42 @@ class Sending(ContactBook):
     # --- answering ---------------------------------------------------------------------------
 
     def reply(
-        self, case_number: str, out: str | os.PathLike, *, completed: bool = False
+        self,
+        case_number: str,
+        out: str | os.PathLike,
+        *,
+        completed: bool = False,
+        referral: str | None = None,
     ) -> PackageWritten:
         """Send back what this vault recorded in a referred case: its services, follow-ups and
-        notes, in the sections the signed-in role may read."""
+        notes, in the sections the signed-in role may read. Each reply of a referral has the
+        next number, so the sender applies them in order. `referral` (a referral id or its
+        beginning) must be the one the case came with, when given."""
         self._require_role(HANDLERS, "reply_to_a_referral", case_number)
-        row = self._received_row(case_number)
+        row = self._received_row(case_number, referral)
         contact = self._reply_contact(row, case_number)
         case = cases_repo.load_case(self.conn, row["case_id"])
-        sent_sections, base = row["sections"], row["snapshot"]
+        sent_sections, base, entry_ids = row["sections"], row["snapshot"], row["entry_ids"]
         reply_content: dict[str, dict] = {}
         for section in sections.REPLY_SECTIONS:
             if access.section_level(self.role, section) < Level.READ:
                 continue
             lists_only = section not in sent_sections
-            mine = sections.content(case, section, lists_only=lists_only)
-            given = base.get(section) if not lists_only else empty_section(section)
+            given = base.get(section) if not lists_only else sections.empty_keyed(section)
+            mine = sections.keyed_content(
+                case, section, entry_ids, lists_only=lists_only, base=given
+            )
             if not sections.same(mine, given):
                 reply_content[section] = mine
         status = ReferralStatus.COMPLETED if completed else ReferralStatus.ACCEPTED
+        seq = row["reply_seq"] + 1
         payload = {
             "referral_id": row["referral_id"],
+            "seq": seq,
+            "made_at": utc_now(),
             "status": status.value,
-            "sections": reply_content,
+            "sections": {s: sections.plain(k) for s, k in reply_content.items()},
+            "uids": {s: sections.shared_ids(k) for s, k in reply_content.items()},
         }
         return self._send_answer(
             "reply",
@@ -185,7 +243,9 @@ class Sending(ContactBook):
             out,
             state="replied",
             reply_status=status.value,
-            audit_detail={"sections": sorted(reply_content), "status": status.value},
+            reply_seq=seq,
+            entry_ids=entry_ids,
+            audit_detail={"sections": sorted(reply_content), "status": status.value, "seq": seq},
         )
 
     def acknowledge(self, case_number: str, out: str | os.PathLike) -> PackageWritten:
@@ -199,10 +259,16 @@ class Sending(ContactBook):
         )
 
     def withdraw(
-        self, case_number: str, out: str | os.PathLike, *, contact: str | None = None
+        self,
+        case_number: str,
+        out: str | os.PathLike,
+        *,
+        contact: str | None = None,
+        referral: str | None = None,
     ) -> PackageWritten:
         """Tell the recipient to delete its copy. With several open referrals of the case,
-        `contact` names the one to withdraw."""
+        `referral` (its id or a beginning of it) or `contact` names the one to withdraw. The
+        case's referral entry becomes `withdrawn`."""
         self._require_role(SENDERS, "withdraw_a_referral", case_number)
         case_id = self.case_id(case_number)
         rows = [
@@ -210,6 +276,8 @@ class Sending(ContactBook):
             for r in self._rows("WHERE case_id = ? AND direction = 'sent'", (case_id,))
             if r["state"] != "withdrawn"
         ]
+        if referral is not None:
+            rows = [self._one_referral(rows, referral, case_number)]
         if contact is not None:
             wanted = self.contact(contact).id
             rows = [r for r in rows if r["contact_id"] == wanted]
@@ -220,8 +288,14 @@ class Sending(ContactBook):
         if len(rows) > 1:
             raise AftercareError(
                 _(
-                    "Case {number} was referred to several contacts ({names}); name the one to withdraw."
-                ).format(number=case_number, names=", ".join(r["counterpart"] for r in rows))
+                    "Case {number} has several open referrals ({referrals}); name the one to withdraw with --referral."
+                ).format(
+                    number=case_number,
+                    referrals=", ".join(
+                        f"{r['referral_id'][:SHORT_ID]} {r['counterpart']} {r['created_at'][:10]}"
+                        for r in rows
+                    ),
+                )
             )
         row = rows[0]
         recipient = self._contact_by_id(row["contact_id"])
@@ -235,6 +309,21 @@ class Sending(ContactBook):
             "withdraw", {"referral_id": row["referral_id"]}, recipient, row, out, state="withdrawn"
         )
 
+    @staticmethod
+    def _one_referral(rows: list[dict], wanted: str, case_number: str) -> dict:
+        """The row whose referral id is `wanted` or begins with it (6 digits at least)."""
+        text = wanted.strip().lower()
+        found = [r for r in rows if len(text) >= 6 and r["referral_id"].startswith(text)]
+        if len(found) != 1:
+            raise AftercareError(
+                _(
+                    "Case {number} has no open referral {id}; `aftercare referrals` lists their ids."
+                ).format(number=case_number, id=wanted)
+                if not found
+                else _("{id} fits several referrals; give more of its digits.").format(id=wanted)
+            )
+        return found[0]
+
     def _send_answer(
         self,
         kind: str,
@@ -245,6 +334,8 @@ class Sending(ContactBook):
         *,
         state: str,
         reply_status: str | None = None,
+        reply_seq: int | None = None,
+        entry_ids: sections.EntryIds | None = None,
         audit_detail: dict | None = None,
     ) -> PackageWritten:
         target = _target(out)
@@ -255,9 +346,19 @@ class Sending(ContactBook):
         with self.opened.write() as conn:
             conn.execute(
                 "UPDATE referral_packages SET state = ?, reply_status = coalesce(?, reply_status),"
+                " reply_seq = coalesce(?, reply_seq), entry_ids = coalesce(?, entry_ids),"
                 " updated_at = ? WHERE id = ?",
-                (state, reply_status, utc_now(), row["id"]),
+                (
+                    state,
+                    reply_status,
+                    reply_seq,
+                    None if entry_ids is None else json.dumps(entry_ids),
+                    utc_now(),
+                    row["id"],
+                ),
             )
+            if kind == "withdraw":
+                self._mark_withdrawn(conn, row)
             self.opened.audit(
                 f"referral_{kind}_sent",
                 case_number,
@@ -272,7 +373,18 @@ class Sending(ContactBook):
             atomic_write_bytes(target, sealed.data)
         return PackageWritten(target, kind, row["referral_id"], sealed.package_id, sealed.sha256)
 
-    def _received_row(self, case_number: str) -> dict:
+    @staticmethod
+    def _mark_withdrawn(conn, row: dict) -> None:
+        """The case's own referral entry says the referral was taken back."""
+        if row["case_id"] is None or row["case_referral_id"] is None:
+            return
+        case = cases_repo.load_case(conn, row["case_id"])
+        for entry in case.referrals:
+            if entry.id == row["case_referral_id"]:
+                entry.status = ReferralStatus.WITHDRAWN.value
+        cases_repo.save_case(conn, case)
+
+    def _received_row(self, case_number: str, referral: str | None = None) -> dict:
         case_id = self.case_id(case_number)
         rows = self._rows("WHERE case_id = ? AND direction = 'received'", (case_id,))
         if not rows:
@@ -281,6 +393,8 @@ class Sending(ContactBook):
                     number=case_number
                 )
             )
+        if referral is not None:
+            return self._one_referral(rows, referral, case_number)
         return rows[0]
 
     def _reply_contact(self, row: dict, case_number: str) -> Contact:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.codes import GuardianStatus, LivingConditions, Section, ServiceKind, ServiceStatus, label
 from app.errors import AftercareError
 from app.i18n import N_, _, format_date
+from app.referrals.differences import differences, named_entry
 from app.services.base import Change
 from app.services.referrals import KEEP_MINE, KEEP_THEIRS, Conflict
 
@@ -40,6 +41,11 @@ PART_TITLES = {
     "followups": N_("Follow-ups"),
 }
 DIFFERENT = "background-color: #fff3d1;"  # soft amber: differs from the other version
+
+
+def _when(stamp: str | None) -> str:
+    """A stored UTC time as the day and minute, or a dash."""
+    return stamp[:16].replace("T", " ") if stamp else "-"
 
 
 def _date(value: Any) -> str:
@@ -138,9 +144,10 @@ class ConflictDialog(QDialog):
         column = QVBoxLayout(self)
         column.setSpacing(10)
         text = _(
-            "The reply changed sections that were also changed here since the referral. "
-            "Nothing has been overwritten: the case keeps this vault's version until you "
-            "choose. Shaded entries are not the same in both versions."
+            "The reply changed entries that were also changed here since the referral; "
+            "everything else was merged. Nothing has been overwritten: the case keeps this "
+            "vault's version of each entry until you choose. Shaded entries are not the same "
+            "in both versions."
         )
         lead = QLabel((intro + "\n\n" if intro else "") + text, self, objectName="conflict_intro")
         lead.setWordWrap(True)
@@ -177,25 +184,45 @@ class ConflictDialog(QDialog):
     def _conflict_box(
         self, conflict: Conflict, counterparts: dict[str, str], parent: QWidget
     ) -> QGroupBox:
-        box = QGroupBox(
-            _("{section}, case {number}").format(
-                section=label(Section, conflict.section), number=conflict.case_number or "-"
-            ),
-            parent,
+        title = _("{section}, case {number}").format(
+            section=label(Section, conflict.section), number=conflict.case_number or "-"
         )
+        if conflict.part is not None:
+            title += ": " + named_entry(conflict.part, conflict.mine, conflict.theirs)
+        box = QGroupBox(title, parent)
         box.setObjectName(f"conflict_{conflict.id}")
         other = counterparts.get(conflict.referral_id, _("the other unit"))
         grid = QGridLayout(box)
         group = QButtonGroup(box)
         sides = (
-            (_("This vault's version"), conflict.mine, conflict.theirs, KEEP_MINE),
             (
-                _("Version from {unit}").format(unit=other),
+                _("This vault's version (saved {time})").format(time=_when(conflict.mine_at)),
+                conflict.mine,
+                conflict.theirs,
+                KEEP_MINE,
+            ),
+            (
+                _("Version from {unit} (reply {seq}, {time})").format(
+                    unit=other, seq=conflict.seq, time=_when(conflict.their_at)
+                ),
                 conflict.theirs,
                 conflict.mine,
                 KEEP_THEIRS,
             ),
         )
+        if conflict.part is not None:
+            changed = differences(conflict.part, conflict.mine, conflict.theirs)
+            lines = [
+                (f"{d.field}: " if d.field else "") + f"{d.mine}  ⇄  {d.theirs}" for d in changed
+            ]
+            diff = QLabel(
+                _("What differs:") + "\n" + "\n".join(lines),
+                box,
+                objectName=f"conflict_{conflict.id}_diff",
+            )
+            diff.setWordWrap(True)
+            diff.setStyleSheet(DIFFERENT + " padding: 4px;")
+            grid.addWidget(diff, 3, 0, 1, 2)
         choices = {KEEP_MINE: _("Keep this vault's version"), KEEP_THEIRS: _("Take this version")}
         for col, (title, content, against, keep) in enumerate(sides):
             heading = QLabel(title, box)

@@ -63,7 +63,14 @@ def _day(stamp: str) -> str:
 
 
 class PackagesDialog(QDialog):
-    HEADERS = (N_("Direction"), N_("Unit"), N_("State"), N_("Sections"), N_("Since"))
+    HEADERS = (
+        N_("Referral"),
+        N_("Direction"),
+        N_("Unit"),
+        N_("State"),
+        N_("Sections"),
+        N_("Since"),
+    )
 
     def __init__(self, page: Page, case_number: str, parent: QWidget | None = None):
         super().__init__(parent or page)
@@ -128,6 +135,7 @@ class PackagesDialog(QDialog):
         for row, record in enumerate(self.records):
             direction = _("Sent to") if record.direction == "sent" else _("Received from")
             values = (
+                record.short_id,
                 direction,
                 record.counterpart,
                 state_text(record),
@@ -142,9 +150,7 @@ class PackagesDialog(QDialog):
         self.empty.setVisible(not self.records)
         count = len(self.referrals.conflicts(self.number))
         self.conflicts_line.setText(
-            _("Sections changed on both sides, waiting for your choice: {count}").format(
-                count=count
-            )
+            _("Entries changed on both sides, waiting for your choice: {count}").format(count=count)
         )
         self.conflicts_line.setVisible(bool(count))
         self.conflicts_button.setVisible(bool(count))
@@ -226,9 +232,9 @@ class PackagesDialog(QDialog):
             self,
             _("Withdraw the referral"),
             _(
-                "Withdraw the referral to {unit}? When they import the withdrawal, their copy "
+                "Withdraw referral {id} to {unit}? When they import the withdrawal, their copy "
                 "of the case is deleted, and their replies are no longer accepted here."
-            ).format(unit=record.counterpart),
+            ).format(id=record.short_id, unit=record.counterpart),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -239,7 +245,7 @@ class PackagesDialog(QDialog):
                 self,
                 _("Choose the folder to save the withdrawal in (a USB stick)"),
                 lambda folder: self.referrals.withdraw(
-                    self.number, folder, contact=record.contact_name
+                    self.number, folder, referral=record.referral_id
                 ),
             ),
             _("Withdrawal saved"),

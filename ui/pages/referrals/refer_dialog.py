@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -25,10 +26,17 @@ from PySide6.QtWidgets import (
 from app.codes import Role, Section, label
 from app.domain.model import Case
 from app.i18n import _
-from app.services.referrals import PackageWritten, Referrals, referral_consent_given
+from app.services.referrals import (
+    PackageWritten,
+    ReferralRecord,
+    Referrals,
+    referral_consent_given,
+)
 from ui.pages.referrals import files
 from ui.pages.referrals.contact_dialogs import hint
 
+# Medical and legal notes travel with their own section; every other note with Notes.
+NOTES_OF_THEIR_OWN = frozenset({Section.MEDICAL, Section.LEGAL})
 CONSENT_GIVEN_STYLE = "background: #e8f3ec; color: #1d5b32; border-radius: 4px; padding: 8px 10px;"
 CONSENT_MISSING_STYLE = (
     "background: #fdf3e1; color: #7a4b00; border-radius: 4px; padding: 8px 10px;"
@@ -102,6 +110,10 @@ class ReferDialog(QDialog):
             1,
             3,
         )
+        self.notes_note = hint("", sections_box, "refer_notes_note")
+        grid.addWidget(self.notes_note, (len(self.section_boxes) + 2) // 3 + 1, 0, 1, 3)
+        self.duplicate_note = hint("", self, "refer_duplicate_note")
+        self.duplicate_note.setStyleSheet("color: #7a4b00;")
 
         # --- consent ---
         self.consent = QLabel(self, objectName="refer_consent")
@@ -148,6 +160,7 @@ class ReferDialog(QDialog):
         column.addWidget(self.contact_combo)
         column.addWidget(self.fingerprint)
         column.addWidget(self.contact_note)
+        column.addWidget(self.duplicate_note)
         column.addWidget(sections_box)
         column.addWidget(self.consent)
         column.addWidget(self.reason_edit)
@@ -182,8 +195,42 @@ class ReferDialog(QDialog):
             return _("Write the reason for sending it without the consent.")
         return ""
 
+    def notes_travelling(self) -> list[str]:
+        """Sections not chosen whose notes go with the Notes section when it is chosen: notes
+        are filed under a section, but only medical and legal notes travel with their own."""
+        chosen = self.chosen_sections()
+        if Section.NOTES not in chosen:
+            return []
+        return [
+            s
+            for s in self.section_boxes
+            if s not in chosen and s not in NOTES_OF_THEIR_OWN and s != Section.NOTES
+        ]
+
+    def waiting(self) -> list[ReferralRecord]:
+        name = self.contact_name()
+        return [] if name is None else self.referrals.waiting_referrals(self.number, name)
+
     def _update(self) -> None:
         name = self.contact_name()
+        travelling = self.notes_travelling()
+        self.notes_note.setText(
+            _(
+                "Notes written under {sections} go with the Notes section, although those "
+                "sections are not sent. Untick Notes to keep them here."
+            ).format(sections=", ".join(label(Section, s) for s in travelling))
+        )
+        self.notes_note.setVisible(bool(travelling))
+        waiting = self.waiting()
+        self.duplicate_note.setText(
+            _(
+                "This case was already referred to {contact} on {day} (referral {id}) and "
+                "they have not answered yet."
+            ).format(contact=name, day=waiting[-1].created_at[:10], id=waiting[-1].short_id)
+            if waiting
+            else ""
+        )
+        self.duplicate_note.setVisible(bool(waiting))
         self.fingerprint.setVisible(name is not None)
         if name is not None:
             self.fingerprint.setText(
@@ -206,14 +253,31 @@ class ReferDialog(QDialog):
         if self.why_not():
             return
         name, chosen, reason = self.contact_name(), self.chosen_sections(), self.override_reason()
+        again = bool(self.waiting())
+        if again and not self._send_again():
+            return
         written = files.write_package(
             self,
             _("Choose the folder to save the package in (a USB stick)"),
             lambda folder: self.referrals.send(
-                self.number, name, chosen, folder, override_reason=reason
+                self.number, name, chosen, folder, override_reason=reason, again=again
             ),
         )
         if written is None:
             return  # cancelled, or refused and shown: the dialog stays for another try
         self.written = written
         super().accept()
+
+    def _send_again(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Send another referral?"),
+            self.duplicate_note.text()
+            + "\n\n"
+            + _("Send another referral anyway? The first one stays open until it is withdrawn."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("refer_again_question")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
