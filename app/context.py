@@ -49,5 +49,10 @@ class AppContext:
     def lock(self) -> None:
         if self.opened is not None:
             self.opened.lock()
-        self.opened = None
-        self._services = None
+        self.hand_over()
+
+    def hand_over(self) -> OpenVault | None:
+        """Forget the open vault without locking it and return it: the caller locks it (an
+        automatic backup that runs after the window has locked)."""
+        opened, self.opened, self._services = self.opened, None, None
+        return opened

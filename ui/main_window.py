@@ -9,10 +9,11 @@ signal, language changes and navigation between pages, and carries out a lock:
     2. open dialogs are rejected;
     3. the clipboard is cleared if it still holds what we copied;
     4. the pages (and their models) are destroyed;
-    5. when something changed since the last backup, an automatic backup is written
-       (app.vault.auto_backup) on the runner's worker; whatever it does, the lock goes on;
-    6. the vault is locked (AppContext.lock) and the unlock screen is shown.
-An automatic lock that arrives while a Runner call is working waits for it to finish.
+    5. the unlock screen is shown; when something changed since the last backup, the open vault
+       is handed to `auto_backup.BehindTheLock`, which backs it up on a thread of its own and
+       then locks it, so the lock never waits for a backup; otherwise it is locked at once.
+An automatic lock that arrives while a Runner call is working waits for it to finish. Quitting
+waits for the backups still running, behind a progress dialog.
 
 The title is "Aftercare" and, when unlocked, the unit's name: never anything about a case.
 """
@@ -23,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QStackedWidget,
     QWidget,
 )
@@ -49,7 +51,7 @@ from ui.pages.backups_page import BackupsPage, failure_lines
 from ui.pages.base import Page
 from ui.pages.settings_page import SettingsPage
 from ui.pages.unlock_page import UnlockPage
-from ui.runner import Runner
+from ui.runner import PROGRESS_DELAY_MS, Runner
 from ui.security import SessionGuard, clear_clipboard_if_ours, close_open_dialogs
 
 NAV_STYLE = """
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings
         self._lock_pending = False
         self._pages: list[Page] = []
+        self.backups = auto_backup.BehindTheLock()
 
         self.unlock_page = UnlockPage(ctx, self.runner, self, clock=clock)
         self.unlock_page.unlocked.connect(self.show_unlocked)
@@ -270,8 +273,7 @@ class MainWindow(QMainWindow):
         clear_clipboard_if_ours()
         self.guard.disarm()
         self._destroy_pages()
-        self._back_up_before_lock()
-        self.ctx.lock()
+        self._lock_behind_a_backup()
         self.unlock_page.reset()
         self.stack.setCurrentIndex(0)
         self.lock_action.setEnabled(False)
@@ -279,24 +281,36 @@ class MainWindow(QMainWindow):
         self._update_title()
         return True
 
-    def _back_up_before_lock(self) -> None:
-        """An automatic backup when something changed, behind the runner's progress dialog.
-        Nothing here may stop the lock: a failure is in the audit trail (auto_backup records
-        it) and is shown at the next unlock."""
-        opened = self.ctx.opened
+    def _lock_behind_a_backup(self) -> None:
+        """Lock, and when something changed, hand the vault to a backup that locks it after.
+        Nothing here may stop the lock: a backup's failure is in the audit trail (auto_backup
+        records it) and is shown at the next unlock."""
         second = self.ctx.settings.get(app_settings.BACKUP_FOLDER)
         try:
-            if not auto_backup.needs_backup(opened, second):
-                return
-            self.runner.run(
-                lambda: auto_backup.back_up(opened, second, trigger="lock"),
-                parent=self,
-                label=_("Backing up the vault before locking..."),
-                on_error=lambda _exc: None,  # unexpected (a damaged vault): lock all the same
-            )
-            self.runner.wait_for_idle(-1)  # no deadline: the connection is closed only after
-        except Exception:  # the lock must happen whatever the backup did
+            wanted = auto_backup.needs_backup(self.ctx.opened, second)
+        except Exception:  # a damaged vault: lock all the same
+            wanted = False
+        if not wanted:
+            self.ctx.lock()
             return
+        opened = self.ctx.hand_over()
+        if opened is not None:
+            self.backups.back_up_then_lock(opened, second)
+
+    def _finish_backups(self) -> None:
+        """Before the program ends: wait for the backups behind the lock, saying so when slow."""
+        if self.backups.wait(PROGRESS_DELAY_MS / 1000):
+            return
+        progress = QProgressDialog(_("Finishing the backup of the vault..."), "", 0, 0, self)
+        progress.setObjectName("backup_progress")
+        progress.setWindowTitle(_("Please wait"))
+        progress.setCancelButton(None)  # a half-written backup is worth nothing
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.show()
+        while not self.backups.wait(0.05):
+            QCoreApplication.processEvents()
+        progress.hide()
+        progress.deleteLater()
 
     def _report_backup_problems(self) -> None:
         found = auto_backup.problems(
@@ -329,6 +343,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.lock(False):
             self.guard.disarm()
+            self._finish_backups()
             event.accept()
         else:
             event.ignore()

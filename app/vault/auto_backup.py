@@ -1,6 +1,7 @@
 """Automatic backups: on lock or quit, when something changed, into backups/ and a second folder.
 
-When. The window calls `back_up(...)` right before it locks the vault (a quit locks too).
+When. The window locks at once and hands the open vault to `BehindTheLock`, which backs it
+up on a thread of its own and then locks it (a quit locks too, and waits for the backup).
 "Something changed" is judged from the audit trail, which every change writes in the same
 transaction: the marker is the id of the newest audit entry that records a change, and each
 automatic backup records in its own audit entry the marker it holds (`through`). Entries that
@@ -38,10 +39,12 @@ because the marker lives in the vault's audit trail, not in the window.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,3 +355,46 @@ def problems(conn: Connection, second_folder: str | Path | None) -> list[Failure
         if set(latest) == places:
             break
     return [failure for failure in latest.values() if failure is not None]
+
+
+class BehindTheLock:
+    """Automatic backups that the lock does not wait for.
+
+    The window, locking, gives up the open vault here: `back_up_then_lock` backs it up on a
+    thread of its own (its connection goes with it; nothing else uses it any more) and then
+    locks it, while the window already shows the unlock screen. Backups run one after another
+    in the order of the locks. Someone may unlock again meanwhile: that is another connection,
+    and a backup reads a snapshot, so the two do not wait for each other but for a commit.
+    """
+
+    def __init__(self) -> None:
+        self._last: threading.Thread | None = None
+
+    def back_up_then_lock(self, opened: OpenVault, second_folder: str | Path | None) -> None:
+        before = self._last
+
+        def work() -> None:
+            if before is not None:
+                before.join()
+            # The failures it expects are in the audit trail; an unexpected one (a damaged
+            # vault) must not keep the vault unlocked.
+            try:
+                with contextlib.suppress(Exception):
+                    back_up(opened, second_folder, trigger="lock")
+            finally:
+                opened.lock()
+
+        # Not a daemon: a program that ends goes on until the backup is written and the vault
+        # locked.
+        self._last = threading.Thread(target=work, name="automatic-backup")
+        self._last.start()
+
+    @property
+    def running(self) -> bool:
+        return self._last is not None and self._last.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the backups handed over so far; False when `timeout` seconds were not enough."""
+        if self._last is not None:
+            self._last.join(timeout)
+        return not self.running

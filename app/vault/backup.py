@@ -2,9 +2,9 @@
 
 The file is a ZIP archive (stored, not compressed) holding:
 
-    manifest.json   format, version, schema version, when, and the SHA-256 of each member
-    vault.db        an encrypted copy made with sqlcipher_export (same data key)
+    vault.db        the database's encrypted pages, copied as they are (same data key)
     vault.keys      the slot file, so the same passphrases and recovery code open the copy
+    manifest.json   format, version, schema version, when, and the SHA-256 of each member
 
 Nothing in it is plaintext but the manifest, which names no person and no unit. Restoring
 goes into a new folder only, checks every hash first, and writes nothing when any check fails.
@@ -12,6 +12,7 @@ goes into a new folder only, checks every hash first, and writes nothing when an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -19,20 +20,29 @@ import json
 import os
 import shutil
 import tempfile
+import threading
+import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes, fsync_dir
 from app.i18n import _
 from app.storage.connection import Connection, DatabaseErrors, connect, user_version
-from app.vault import slots
+from app.vault import pages, slots
 
 FORMAT = "aftercare.backup"
 VERSION = 1
 SUFFIX = ".acbackup"
 MEMBERS = ("vault.db", "vault.keys")
+_SNAPSHOT_TRIES = 5
+_SNAPSHOT_RETRY_S = 0.2
+# One backup at a time in this program: a backup's snapshot keeps the WAL from being copied
+# into the database file, so a second one would wait for the first and give up.
+ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -44,33 +54,119 @@ class BackupInfo:
     created_at: str
 
 
-def _export_database(conn: Connection, data_key: bytes, dest: Path) -> None:
-    """Copy the open database into `dest`, encrypted with the same key, user_version included."""
-    conn.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{data_key.hex()}'\"", (str(dest),))
-    try:
-        conn.execute("SELECT sqlcipher_export('backup')")
-        # sqlcipher_export copies the schema and rows but not user_version.
-        conn.execute(f"PRAGMA backup.user_version = {user_version(conn)}")
-    finally:
-        conn.execute("DETACH DATABASE backup")
+def _database_file(conn: Connection) -> Path:
+    # PRAGMA database_list: (seq, name, file) per attached database, "main" first.
+    return Path(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
-def _check_database(path: Path, data_key: bytes, expected_version: int) -> None:
-    copy = connect(path, data_key)
-    try:
-        ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
-        cipher_problems = copy.execute("PRAGMA cipher_integrity_check").fetchall()
-        if ok != "ok" or cipher_problems or user_version(copy) != expected_version:
-            raise AftercareError(
-                _("The backup copy failed its integrity check; no backup was written.")
-            )
-    finally:
-        copy.execute("PRAGMA journal_mode = DELETE")
-        copy.close()
+@contextlib.contextmanager
+def _still_database(conn: Connection, data_key: bytes) -> Iterator[tuple[Path, int]]:
+    """The database file holding everything committed, unchanged while inside; its path and
+    the size of the snapshot in it.
+
+    A reader that begins when every page of the WAL has been copied into the database file
+    reads that file alone, and while it reads, no checkpoint (of this connection or another
+    program's) may write into the file: its encrypted pages can be copied as they lie. So a
+    second connection holds the write lock (no commit can slip in) while this one checkpoints
+    the WAL and begins its read; then the lock is given back and others may go on committing
+    to the WAL, which is not in this backup and counts as a change for the next one. A
+    checkpoint held up by another program's long read is tried again a few times.
+    """
+    path = _database_file(conn)
+    for _try in range(_SNAPSHOT_TRIES):
+        guard = connect(path, data_key)
+        try:
+            guard.execute("BEGIN IMMEDIATE")
+            try:
+                _busy, in_wal, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                conn.execute("BEGIN")
+                page_count = conn.execute("PRAGMA page_count").fetchone()[0]  # the read begins
+            finally:
+                guard.execute("ROLLBACK")
+        finally:
+            guard.close()
+        try:
+            if in_wal == copied:
+                yield path, int(page_count) * int(conn.execute("PRAGMA page_size").fetchone()[0])
+                return
+        finally:
+            conn.execute("COMMIT")
+        time.sleep(_SNAPSHOT_RETRY_S)
+    raise AftercareError(
+        _("Another program kept the vault busy; no backup was written. Try again.")
+    )
+
+
+class _HashingWriter:
+    """The archive's file, hashed as it is written. Having no seek, it makes zipfile write
+    each member's sizes after its data instead of going back, so every byte passes here once."""
+
+    def __init__(self, fh: BinaryIO):
+        self._fh = fh
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._fh.write(data)
+        self.sha256.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self._fh.flush()
+
+
+def _write_archive(
+    staged: Path, conn: Connection, data_key: bytes, keys: bytes, created: str
+) -> tuple[str, int]:
+    """Write the archive: the database's pages (each page's HMAC checked on the way), the key
+    file and the manifest; the archive's SHA-256 and the schema version."""
+    with staged.open("wb") as fh, _still_database(conn, data_key) as (db_path, size):
+        version = user_version(conn)
+        writer = _HashingWriter(fh)
+        db_digest = hashlib.sha256()
+        with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+            member = zipfile.ZipInfo("vault.db", date_time=_zip_time(created))
+            member.file_size = size  # so that zipfile knows when ZIP64 fields are needed
+            with db_path.open("rb") as db, archive.open(member, "w") as out:
+
+                def write(chunk: bytes) -> None:
+                    db_digest.update(chunk)
+                    out.write(chunk)
+
+                pages.copy_checked(db, data_key, size, write)
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "schema_version": version,
+                "created_at": created,
+                "members": {
+                    "vault.db": db_digest.hexdigest(),
+                    "vault.keys": hashlib.sha256(keys).hexdigest(),
+                },
+            }
+            archive.writestr("vault.keys", keys)
+            archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
+        fh.flush()
+    return writer.sha256.hexdigest(), version
+
+
+def _zip_time(created: str) -> tuple[int, int, int, int, int, int]:
+    when = dt.datetime.fromisoformat(created)
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 
 def write_backup(folder: Path, conn: Connection, data_key: bytes, out: Path) -> BackupInfo:
-    """Write a verified backup of the open vault to `out` (atomically)."""
+    """Write a verified backup of the open vault to `out` (atomically).
+
+    The database's encrypted pages are copied as they are (a consistent snapshot, see
+    `_still_database`), each page's HMAC checked with the data key on the way
+    (app.vault.pages), so nothing is decrypted; then the archive is read back with the checks a
+    restore makes. `conn` must not be inside a transaction.
+    """
     out = Path(out)
     if out.exists() and out.is_dir():
         raise AftercareError(
@@ -81,45 +177,34 @@ def write_backup(folder: Path, conn: Connection, data_key: bytes, out: Path) -> 
             _("The folder {path} does not exist; no backup was written.").format(path=out.parent)
         )
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    version = user_version(conn)
-    # The encrypted copy is staged beside the output file, never in a shared temp folder.
+    keys = slots.keys_path(folder).read_bytes()
+    # Staged beside the output file, never in a shared temp folder.
     with tempfile.TemporaryDirectory(prefix=".aftercare-backup-", dir=out.parent) as staging:
-        db_copy = Path(staging) / "vault.db"
+        staged = Path(staging) / "backup"
         try:
-            _export_database(conn, data_key, db_copy)
-        except DatabaseErrors as exc:
-            # sqlcipher_export reports a damaged page (and a full disk) as a plain SQL error.
+            with ONE_AT_A_TIME:
+                digest, version = _write_archive(staged, conn, data_key, keys, created)
+        except pages.DamagedPage as damaged:
+            raise AftercareError(
+                _(
+                    "Page {page} of the vault's database is damaged; no backup was written. "
+                    "Restore the vault from an earlier backup."
+                ).format(page=damaged.page)
+            ) from None
+        except (ValueError, *DatabaseErrors) as exc:
             raise AftercareError(
                 _("The vault could not be copied ({reason}); no backup was written.").format(
                     reason=exc
                 )
             ) from None
-        _check_database(db_copy, data_key, version)
-        keys = slots.keys_path(folder).read_bytes()
-        manifest = {
-            "format": FORMAT,
-            "version": VERSION,
-            "schema_version": version,
-            "created_at": created,
-            "members": {
-                "vault.db": _sha256_of(db_copy),
-                "vault.keys": hashlib.sha256(keys).hexdigest(),
-            },
-        }
-        # Streamed from file to file: a 500 MB vault is never held in memory (the automatic
-        # backup runs at every lock on a laptop).
-        staged = Path(staging) / "backup"
-        with zipfile.ZipFile(staged, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
-            archive.write(db_copy, "vault.db")
-            archive.writestr("vault.keys", keys)
         with staged.open("rb") as fh:
             _check_archive(fh, source=str(out))  # the same checks a restore will make
             os.fsync(fh.fileno())
         os.chmod(staged, 0o600)
+        size = staged.stat().st_size
         os.replace(staged, out)
         fsync_dir(out.parent)
-    return BackupInfo(out, _sha256_of(out), out.stat().st_size, version, created)
+    return BackupInfo(out, digest, size, version, created)
 
 
 def _sha256_of(path: Path) -> str:

@@ -88,4 +88,5 @@ def window(qtbot, ctx, clock):
     win.show()
     yield win
     win.runner.wait_for_idle()
+    win.backups.wait()
     ctx.lock()

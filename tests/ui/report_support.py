@@ -51,4 +51,5 @@ def demo_window(qtbot, demo_vault, clock):
     win.show()
     yield win
     win.runner.wait_for_idle()
+    win.backups.wait()
     ctx.lock()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app import audit
 from app import settings as app_settings
-from app.vault import auto_backup
+from app.vault import auto_backup, backup
 from app.vault.vault import Vault
 from tests.ui.support import ADMIN, CASEWORKER, SUPERVISOR, nav_texts, sign_in
 from tests.ui.test_users_page import when_modal
@@ -55,12 +55,14 @@ def test_a_lock_backs_up_when_something_changed_and_not_otherwise(qtbot, window,
     folder = window.ctx.vault_folder
     sign_in(qtbot, window, CASEWORKER)
     window.lock()  # users were added since the vault was made: a change, and no backup yet
+    window.backups.wait()
     (first,) = automatic(folder)
     assert auto_backup.time_of(first) is not None
 
     sign_in(qtbot, window, CASEWORKER)
     clock.advance(5 * 60)
     window.guard.check()  # the automatic lock: nothing changed since, so no backup
+    window.backups.wait()
     assert not window.ctx.is_unlocked
     assert automatic(folder) == [first]
 
@@ -77,6 +79,23 @@ def test_a_lock_backs_up_when_something_changed_and_not_otherwise(qtbot, window,
         assert entry.detail["sha256"] == hashlib.sha256(data).hexdigest()
 
 
+def test_the_lock_does_not_wait_for_the_backup(qtbot, window):
+    folder = window.ctx.vault_folder
+    sign_in(qtbot, window, CASEWORKER)
+    with backup.ONE_AT_A_TIME:  # the backup cannot go on until this test lets it
+        window.lock()
+        assert window.stack.currentWidget() is window.unlock_page
+        assert not window.ctx.is_unlocked and window.backups.running
+        assert not list(folder.glob("backups/*.acbackup"))
+        sign_in(qtbot, window, CASEWORKER)  # unlocking again does not wait for it either
+        window.lock()
+    window.backups.wait()
+    # The second lock's backup came after the first and found nothing new to hold.
+    assert len(automatic(folder)) == 1
+    actions = [e.action for e in trail(folder)]
+    assert actions[-6:] == ["unlock", "unlock", "auto_backup", "lock", "lock", "unlock"]
+
+
 def test_a_missing_second_folder_does_not_stop_the_lock_and_is_told_next_time(
     qtbot, window, clock, tmp_path
 ):
@@ -86,6 +105,7 @@ def test_a_missing_second_folder_does_not_stop_the_lock_and_is_told_next_time(
     assert problems_box() is None
     clock.advance(5 * 60)
     window.guard.check()  # the automatic lock, with the stick missing
+    window.backups.wait()
     assert not window.ctx.is_unlocked
     assert len(automatic(window.ctx.vault_folder)) == 1
     assert not stick.exists()
@@ -94,6 +114,7 @@ def test_a_missing_second_folder_does_not_stop_the_lock_and_is_told_next_time(
     box = problems_box()
     assert box is not None and str(stick) in box.text()
     window.lock()  # closes the box; the stick is still missing: tried and recorded again
+    window.backups.wait()
     assert problems_box() is None
 
     stick.mkdir()
@@ -102,6 +123,7 @@ def test_a_missing_second_folder_does_not_stop_the_lock_and_is_told_next_time(
     assert page.problem_label.isVisible() and str(stick) in page.problem_label.text()
     problems_box().done(0)
     window.lock()  # nothing changed, but the stick is back: the newest backup is copied
+    window.backups.wait()
     copies = list(stick.glob("aftercare-*/auto-*.acbackup"))
     assert [p.name for p in copies] == automatic(window.ctx.vault_folder)
     sign_in(qtbot, window, SUPERVISOR)
@@ -114,6 +136,7 @@ def test_the_page_is_for_supervisors_and_administrators(qtbot, window):
     sign_in(qtbot, window, CASEWORKER)
     assert "Backups" not in nav_texts(window)
     window.lock()
+    window.backups.wait()
     sign_in(qtbot, window, SUPERVISOR)
     assert "Backups" in nav_texts(window)
 
