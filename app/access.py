@@ -1,8 +1,16 @@
 """Who may see and do what: the one table of role x section and role x action.
 
-Services check it before they read or write (`require_section`, `require`), and hand out
-case files through `redact`; the UI asks `section_level` and `can` to hide what the table
-hides. Nothing else decides access.
+THE GUARD. Every permission is a row of this table, and one guard checks it:
+`require(session, Action.X)` and `require_section(session, section, level)`, where the
+session is the unlocked vault (`OpenVault`: its user's role, and its audit trail). A refusal
+is written to the audit trail (`access_denied`, with what was refused and the role) in its
+own transaction, then raised as AccessDenied; so call the guard before opening a write
+transaction. What is allowed is audited by the operation itself, in the transaction that
+does it. The command (app/cli), the services and the window (ui/) all pass through this
+guard; the window also asks `allowed(role, action)` and `section_level(role, section)` to
+hide what the table hides (pages, buttons), which is never the check itself.
+To add a permission: an Action member, its label in ACTION_LABELS, the roles in ACTIONS,
+a line in the table below; then call `require` where the operation starts.
 
 Levels, lowest first: NONE < LIST < READ < WRITE.
     NONE   the section is not shown at all.
@@ -23,15 +31,25 @@ Levels, lowest first: NONE < LIST < READ < WRITE.
     referrals    WRITE       -       -      READ        -
     notes        WRITE       -       -      READ        -
 
-    action               caseworker  health  legal  supervisor  admin
-    create_case          yes         -       -      yes         -
-    import_cases         yes         -       -      yes         -
-    close_case           yes         -       -      yes         -
-    approve_closure      -           -       -      yes         -
-    export_summary       -           -       -      yes         yes
-    export_identifiable  -           -       -      yes         -
-    read_audit           -           -       -      yes         yes
-    manage_users         -           -       -      -           yes
+    action                     caseworker  health  legal  supervisor  admin
+    create_case                yes         -       -      yes         -
+    import_cases               yes         -       -      yes         -
+    close_case                 yes         -       -      yes         -
+    approve_closure            -           -       -      yes         -
+    export_summary             -           -       -      yes         yes
+    export_identifiable        -           -       -      yes         -
+    read_audit                 -           -       -      yes         yes
+    manage_users               -           -       -      -           yes
+    replace_recovery_code      -           -       -      -           yes
+    back_up                    -           -       -      yes         yes
+    restore_backup             -           -       -      yes         yes
+    manage_contacts            -           -       -      yes         yes
+    send_referral              yes         -       -      yes         -
+    withdraw_referral          yes         -       -      yes         -
+    override_referral_consent  -           -       -      yes         -
+    receive_referral           yes         yes     yes    yes         -
+    reply_to_referral          yes         yes     yes    yes         -
+    acknowledge_referral       yes         yes     yes    yes         -
 
 What belongs to which section:
     profile    the person (identity, contact, origin); case number, status and the opening
@@ -55,13 +73,21 @@ Why the table looks like this:
 - Supervisors read but do not edit. Their actions (create, import, close, approve) are
   checked by `require` on their own: an action grants the writes it needs, and section levels
   govern reading and editing what is already there.
+- Backups hold every case: writing one by hand and restoring one are for supervisors and
+  administrators. The automatic backup when the window locks is no one's action: it runs
+  for every role, into the vault's own folders.
+- Adding a contact's key is a trust decision (administrators and supervisors); every role
+  that works on cases receives and answers referrals; only a supervisor may send one
+  without the referral consent, with a written reason.
 - An unknown role or section gets NONE and no actions (deny by default).
 """
 
 from __future__ import annotations
 
 import copy
+from contextlib import AbstractContextManager
 from enum import IntEnum, StrEnum
+from typing import Any, Protocol
 
 from app.codes import Role, Section, ServiceKind, label
 from app.domain.model import Case, Guardian, Intake, Person
@@ -87,6 +113,16 @@ class Action(StrEnum):
     EXPORT_IDENTIFIABLE = "export_identifiable"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
+    REPLACE_RECOVERY_CODE = "replace_recovery_code"
+    BACK_UP = "back_up"
+    RESTORE_BACKUP = "restore_backup"
+    MANAGE_CONTACTS = "manage_contacts"
+    SEND_REFERRAL = "send_referral"
+    WITHDRAW_REFERRAL = "withdraw_referral"
+    OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"
+    RECEIVE_REFERRAL = "receive_referral"
+    REPLY_TO_REFERRAL = "reply_to_referral"
+    ACKNOWLEDGE_REFERRAL = "acknowledge_referral"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -98,6 +134,16 @@ ACTION_LABELS: dict[str, str] = {
     Action.EXPORT_IDENTIFIABLE: N_("export identifiable case files"),
     Action.READ_AUDIT: N_("read the audit trail"),
     Action.MANAGE_USERS: N_("manage users"),
+    Action.REPLACE_RECOVERY_CODE: N_("replace the recovery code"),
+    Action.BACK_UP: N_("back up the vault"),
+    Action.RESTORE_BACKUP: N_("restore a backup"),
+    Action.MANAGE_CONTACTS: N_("manage contacts"),
+    Action.SEND_REFERRAL: N_("refer a case to another unit"),
+    Action.WITHDRAW_REFERRAL: N_("withdraw a referral"),
+    Action.OVERRIDE_REFERRAL_CONSENT: N_("send a referral without the referral consent"),
+    Action.RECEIVE_REFERRAL: N_("import referral packages"),
+    Action.REPLY_TO_REFERRAL: N_("reply to a referral"),
+    Action.ACKNOWLEDGE_REFERRAL: N_("acknowledge a referral"),
 }
 
 # Fields of Person a role with LIST on the profile sees; the rest (id_number, phone,
@@ -137,22 +183,43 @@ SECTION_LEVELS: dict[str, dict[str, Level]] = {
     },
 }  # fmt: skip
 
+_A = Action
+_ANSWER_REFERRALS = (_A.RECEIVE_REFERRAL, _A.REPLY_TO_REFERRAL, _A.ACKNOWLEDGE_REFERRAL)
+_SEND_REFERRALS = (_A.SEND_REFERRAL, _A.WITHDRAW_REFERRAL)
+_BACKUPS = (_A.BACK_UP, _A.RESTORE_BACKUP)
+
 ACTIONS: dict[str, frozenset[str]] = {
-    Role.CASEWORKER: frozenset({Action.CREATE_CASE, Action.IMPORT_CASES, Action.CLOSE_CASE}),
-    Role.HEALTH: frozenset(),
-    Role.LEGAL: frozenset(),
+    Role.CASEWORKER: frozenset(
+        {_A.CREATE_CASE, _A.IMPORT_CASES, _A.CLOSE_CASE, *_SEND_REFERRALS, *_ANSWER_REFERRALS}
+    ),
+    Role.HEALTH: frozenset(_ANSWER_REFERRALS),
+    Role.LEGAL: frozenset(_ANSWER_REFERRALS),
     Role.SUPERVISOR: frozenset(
         {
-            Action.CREATE_CASE,
-            Action.IMPORT_CASES,
-            Action.CLOSE_CASE,
-            Action.APPROVE_CLOSURE,
-            Action.EXPORT_SUMMARY,
-            Action.EXPORT_IDENTIFIABLE,
-            Action.READ_AUDIT,
+            _A.CREATE_CASE,
+            _A.IMPORT_CASES,
+            _A.CLOSE_CASE,
+            _A.APPROVE_CLOSURE,
+            _A.EXPORT_SUMMARY,
+            _A.EXPORT_IDENTIFIABLE,
+            _A.READ_AUDIT,
+            *_BACKUPS,
+            _A.MANAGE_CONTACTS,
+            *_SEND_REFERRALS,
+            _A.OVERRIDE_REFERRAL_CONSENT,
+            *_ANSWER_REFERRALS,
         }
     ),
-    Role.ADMIN: frozenset({Action.EXPORT_SUMMARY, Action.READ_AUDIT, Action.MANAGE_USERS}),
+    Role.ADMIN: frozenset(
+        {
+            _A.EXPORT_SUMMARY,
+            _A.READ_AUDIT,
+            _A.MANAGE_USERS,
+            _A.REPLACE_RECOVERY_CODE,
+            *_BACKUPS,
+            _A.MANAGE_CONTACTS,
+        }
+    ),
 }
 
 _MEDICAL_KINDS = frozenset({ServiceKind.MEDICAL_CARE, ServiceKind.PSYCHOLOGICAL_CARE})
@@ -163,7 +230,8 @@ def section_level(role: str, section: str) -> Level:
     return SECTION_LEVELS.get(role, {}).get(section, Level.NONE)
 
 
-def can(role: str, action: str) -> bool:
+def allowed(role: str, action: str) -> bool:
+    """Whether `role` may do `action`: for hiding what it may not; the check is `require`."""
     return action in ACTIONS.get(role, frozenset())
 
 
@@ -185,8 +253,41 @@ def section_of_note(note_section: str) -> Section:
     return Section.NOTES
 
 
-def require_section(role: str, section: str, needed: Level) -> None:
-    """Raise AccessDenied unless `role` has at least `needed` on `section`."""
+class _User(Protocol):
+    @property
+    def role(self) -> str: ...
+
+
+class Session(Protocol):
+    """Who is asking, and where refusals are written: an unlocked vault (`OpenVault`)."""
+
+    @property
+    def user(self) -> _User: ...
+
+    def write(self) -> AbstractContextManager[object]: ...
+
+    def audit(
+        self, action: str, case_number: str | None = None, detail: dict[str, Any] | None = None
+    ) -> int: ...
+
+
+def require(session: Session, action: str, case_number: str | None = None) -> None:
+    """THE guard of actions: return if the session's role may do `action`; else audit the
+    refusal (with the case it concerned) and raise AccessDenied."""
+    role = session.user.role
+    if allowed(role, action):
+        return
+    what = ACTION_LABELS.get(action, action)
+    message = _("{role} may not {action}").format(role=label(Role, role), action=_(what))
+    _refuse(session, str(action), case_number, message)
+
+
+def require_section(
+    session: Session, section: str, needed: Level, case_number: str | None = None
+) -> None:
+    """THE guard of sections: return if the session's role has at least `needed` on
+    `section`; else audit the refusal and raise AccessDenied."""
+    role = session.user.role
     if section_level(role, section) >= needed:
         return
     role_name, section_name = label(Role, role), label(Section, section)
@@ -196,15 +297,16 @@ def require_section(role: str, section: str, needed: Level) -> None:
         message = _("{role} may not read the {section} section")
     else:
         message = _("{role} may not see the {section} section")
-    raise AccessDenied(message.format(role=role_name, section=section_name))
+    what = f"{section}:{needed.name.lower()}"
+    _refuse(session, what, case_number, message.format(role=role_name, section=section_name))
 
 
-def require(role: str, action: str) -> None:
-    """Raise AccessDenied unless `role` may do `action`."""
-    if can(role, action):
-        return
-    what = ACTION_LABELS.get(action, action)
-    raise AccessDenied(_("{role} may not {action}").format(role=label(Role, role), action=_(what)))
+def _refuse(session: Session, what: str, case_number: str | None, message: str) -> None:
+    # Its own transaction: the refused operation has written nothing, and the entry must
+    # stay even though the caller is about to fail.
+    with session.write():
+        session.audit("access_denied", case_number, {"what": what, "role": session.user.role})
+    raise AccessDenied(message)
 
 
 def redact(case: Case, role: str) -> Case:

@@ -164,9 +164,9 @@ def test_user_add_list_and_remove(vault_folder, cli):
     assert done.code == 0, done.err
     assert "User “wang” added as caseworker." in done.out
     done = cli("user", "list", str(vault_folder), "--json", env=credentials("wang"))
-    _one_clear_line(done, "Only an administrator may manage users")
+    _one_clear_line(done, "Caseworker may not manage users")
     done = cli("audit", "verify", str(vault_folder), env=credentials("wang"))
-    _one_clear_line(done, "Only supervisors and administrators may read the audit trail")
+    _one_clear_line(done, "Caseworker may not read the audit trail")
 
     done = cli("user", "remove", str(vault_folder), "--name", "wang", env=credentials())
     assert done.code == 0, done.err

@@ -98,7 +98,7 @@ def test_only_an_administrator_may_make_one_and_a_bad_target_changes_nothing(
     done = cli(
         "recovery-kit", str(folder), "--out", str(tmp_path / "k.pdf"), env=credentials("chen")
     )
-    assert done.code == 1 and "Only an administrator" in done.err
+    assert done.code == 1 and "Supervisor may not replace the recovery code" in done.err
     for target in (tmp_path / "missing" / "k.pdf", tmp_path):
         done = cli("recovery-kit", str(folder), "--out", str(target), env=credentials())
         assert done.code == 1 and len(done.err_lines) == 1, done.err

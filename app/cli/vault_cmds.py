@@ -6,14 +6,17 @@ None of them makes an automatic backup on locking (app.vault.auto_backup says wh
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
-from app import audit
+from app import access
+from app.access import Action
 from app.cli import common
 from app.codes import Role
 from app.errors import AccessDenied, AftercareError
 from app.i18n import _
+from app.services import Services
 from app.vault import backup, kit
 from app.vault.vault import Vault
 
@@ -150,7 +153,7 @@ def cmd_recovery_kit(args) -> int:
 def cmd_user_add(args) -> int:
     opened = common.unlock(args.vault)
     try:
-        opened.require_admin()
+        access.require(opened, Action.MANAGE_USERS)
         user = opened.add_user(
             args.name,
             args.role,
@@ -175,7 +178,7 @@ def cmd_user_remove(args) -> int:
 def cmd_user_list(args) -> int:
     opened = common.unlock(args.vault)
     try:
-        opened.require_admin()
+        access.require(opened, Action.MANAGE_USERS)
         users = opened.users()
     finally:
         opened.lock()
@@ -193,16 +196,10 @@ def cmd_passwd(args) -> int:
     return 0
 
 
-def _require_audit_reader(opened) -> None:
-    if opened.user.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise AccessDenied(_("Only supervisors and administrators may read the audit trail."))
-
-
 def cmd_audit_verify(args) -> int:
     opened = common.unlock(args.vault)
     try:
-        _require_audit_reader(opened)
-        result = audit.verify(opened.conn)
+        result = Services(opened).audit_trail.verify()
     finally:
         opened.lock()
     if result.ok:
@@ -225,8 +222,7 @@ def cmd_audit_verify(args) -> int:
 def cmd_audit_show(args) -> int:
     opened = common.unlock(args.vault)
     try:
-        _require_audit_reader(opened)
-        found = audit.entries(opened.conn, case_number=args.case)
+        found = Services(opened).audit_trail.entries(case_number=args.case)
     finally:
         opened.lock()
     lines = [
@@ -240,11 +236,7 @@ def cmd_audit_show(args) -> int:
 def cmd_backup(args) -> int:
     opened = common.unlock(args.vault)
     try:
-        info = backup.write_backup(
-            opened.folder, opened.conn, opened.data_key_for_backup(), Path(args.out)
-        )
-        with opened.write():
-            opened.audit("backup_written", detail={"sha256": info.sha256, "size": info.size})
+        info = Services(opened).backups.write_to(Path(args.out))
     finally:
         opened.lock()
     common.emit(
@@ -256,13 +248,19 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    """Restore, then unlock the copy: the restored vault's own table decides whether its
+    user may restore it (there is no other vault open to ask); a refused copy is removed."""
     target = Path(args.to)
     backup.restore_backup(Path(args.file), target)
     try:
         opened = common.unlock(target)
     except BaseException:
-        import shutil
-
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    try:
+        access.require(opened, Action.RESTORE_BACKUP)
+    except AccessDenied:
+        opened.lock()
         shutil.rmtree(target, ignore_errors=True)
         raise
     try:

@@ -3,7 +3,8 @@
 `Services(opened)` bundles them: `cases` (one case file), `lists` (list, search,
 follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-file PDF),
 `referrals` (contacts, and referral packages to and from other vaults), `drafts` (form
-text kept in the vault when the window locked itself).
+text kept in the vault when the window locked itself), `audit_trail` (reading and checking
+it), `backups` (made and restored by hand).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from app.services.audit_trail import AuditTrail
+from app.services.backups import Backups
 from app.services.cases import CaseFiles
 from app.services.documents import Documents
 from app.services.drafts import Drafts
@@ -31,3 +34,5 @@ class Services:
         self.reports = Reports(opened, today=today)
         self.referrals = Referrals(opened, today=today)
         self.drafts = Drafts(opened, today=today)
+        self.audit_trail = AuditTrail(opened, today=today)
+        self.backups = Backups(opened, today=today)

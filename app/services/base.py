@@ -1,4 +1,4 @@
-"""What every service shares: the open vault, the signed-in role, audited refusals, changes.
+"""What every service shares: the open vault, the signed-in role, the access guard, changes.
 
 A service method checks access, validates, writes and audits in one transaction, and
 returns a `Change` that says what changed, so a page can refresh just those rows.
@@ -6,13 +6,12 @@ returns a `Change` that says what changed, so a page can refresh just those rows
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app import access
-from app.errors import AccessDenied, AftercareError
+from app.errors import AftercareError
 from app.i18n import _
 from app.storage import cases_repo
 from app.vault.vault import OpenVault
@@ -48,25 +47,13 @@ class VaultService:
     def role(self) -> str:
         return self.opened.user.role
 
-    @contextlib.contextmanager
-    def refusals_audited(self, case_number: str | None = None, what: str = "") -> Iterator[None]:
-        """Record a refused call in the audit trail (its own transaction), then re-raise."""
-        try:
-            yield
-        except AccessDenied as refused:
-            with self.opened.write():
-                self.opened.audit("access_denied", case_number, {"what": what, "role": self.role})
-            raise refused from None
-
     def require_section(
         self, section: str, level: access.Level, case_number: str | None = None
     ) -> None:
-        with self.refusals_audited(case_number, f"{section}:{level.name.lower()}"):
-            access.require_section(self.role, section, level)
+        access.require_section(self.opened, section, level, case_number)
 
     def require(self, action: str, case_number: str | None = None) -> None:
-        with self.refusals_audited(case_number, action):
-            access.require(self.role, action)
+        access.require(self.opened, action, case_number)
 
     def case_id(self, case_number: str) -> int:
         found = cases_repo.case_id(self.conn, case_number)

@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+from app import access
+from app.access import Action
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
@@ -78,7 +80,7 @@ def write_kit(opened: OpenVault, code: str, out: str | Path, now: dt.datetime | 
 
 def new_recovery_kit(opened: OpenVault, out: str | Path, now: dt.datetime | None = None) -> str:
     """Replace the recovery code (administrators) and write its kit; returns the new code."""
-    opened.require_admin()
+    access.require(opened, Action.REPLACE_RECOVERY_CODE)
     check_target(out)
     code = opened.new_recovery_code()
     try:

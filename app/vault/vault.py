@@ -22,9 +22,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from app import audit
+from app import access, audit
+from app.access import Action
 from app.codes import Role
-from app.errors import AccessDenied, AftercareError, LockedOut
+from app.errors import AftercareError, LockedOut
 from app.i18n import _
 from app.storage import migrations
 from app.storage.connection import (
@@ -395,10 +396,6 @@ class OpenVault:
             detail=detail,
         )
 
-    def require_admin(self) -> None:
-        if self.user.role != Role.ADMIN:
-            raise AccessDenied(_("Only an administrator may manage users."))
-
     def lock(self) -> None:
         """Record the lock, close the connection and drop the key."""
         if self.conn is None:
@@ -441,7 +438,7 @@ class OpenVault:
     def add_user(
         self, name: str, role: str, new_passphrase: str, *, kdf_params: kdf.KdfParams | None = None
     ) -> User:
-        self.require_admin()
+        access.require(self, Action.MANAGE_USERS)
         name = name.strip()
         if not name:
             raise AftercareError(_("The user name must not be empty."))
@@ -481,7 +478,7 @@ class OpenVault:
 
     def remove_user(self, name: str) -> None:
         """Delete the user's slot and rotate the data key, re-wrapping every remaining slot."""
-        self.require_admin()
+        access.require(self, Action.MANAGE_USERS)
         row = self.conn.execute(
             "SELECT id, name, role FROM users WHERE name_key = ?", (name.strip().casefold(),)
         ).fetchone()
@@ -572,7 +569,7 @@ class OpenVault:
 
     def new_recovery_code(self) -> str:
         """Replace the recovery slot: the old printed code stops working."""
-        self.require_admin()
+        access.require(self, Action.REPLACE_RECOVERY_CODE)
         code = passphrase.new_recovery_code()
         slot = slots.make_slot(
             self._slot_file.vault_id,

@@ -49,7 +49,9 @@ def test_without_the_referral_consent_nothing_is_sent(units):
     assert audit_actions(wang)[-1] == ("referral_refused", {"reason": "no_consent"})
 
     # A caseworker may not override, even with a reason.
-    with pytest.raises(AccessDenied, match="Only a supervisor"):
+    with pytest.raises(
+        AccessDenied, match="Caseworker may not send a referral without the referral consent"
+    ):
         units.referrals("shelter", "wang").send(
             NO_CONSENT, "Hospital", ["profile"], units.outbox, override_reason="Urgent care"
         )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
+from app.services import Services
 from app.vault.vault import Vault
 from tests.ui.support import ADMIN, SUPERVISOR, sign_in
 from ui.models.audit_model import AuditModel, Column
@@ -19,7 +20,7 @@ def test_model_over_the_real_trail(qtbot, team_vault):
     opened = Vault(team_vault).unlock(*ADMIN)
     try:
         model = AuditModel()
-        model.load(opened.conn)
+        model.load(Services(opened).audit_trail)
         # Newest first: this unlock, then what the template vault went through.
         assert column(model, Column.ACTION)[0] == "Unlocked"
         assert column(model, Column.ACTION)[-1] == "Vault created"
@@ -34,11 +35,11 @@ def test_model_over_the_real_trail(qtbot, team_vault):
         raw = model.data(model.index(0, Column.ACTION), Qt.ItemDataRole.UserRole)
         assert raw == "unlock"
 
-        model.load(opened.conn, action="user_added")
+        model.load(Services(opened).audit_trail, action="user_added")
         assert column(model, Column.ACTION) == ["User added", "User added"]
-        model.load(opened.conn, user_name="nobody")
+        model.load(Services(opened).audit_trail, user_name="nobody")
         assert model.rowCount() == 0
-        model.load(opened.conn, since=dt.date(2999, 1, 1))
+        model.load(Services(opened).audit_trail, since=dt.date(2999, 1, 1))
         assert model.rowCount() == 0
         model.clear()
         assert model.rowCount() == 0

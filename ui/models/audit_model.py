@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app import audit
 from app.codes import Role, label
 from app.i18n import N_, _, format_datetime
+
+if TYPE_CHECKING:
+    from app.services.audit_trail import AuditTrail
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the default parent of a flat table
@@ -89,15 +93,14 @@ class AuditModel(QAbstractTableModel):
 
     def load(
         self,
-        conn,
+        trail: AuditTrail,
         *,
         action: str | None = None,
         user_name: str | None = None,
         case_number: str | None = None,
         since: dt.date | None = None,
     ) -> None:
-        found = audit.entries(
-            conn,
+        found = trail.entries(
             action=action or None,
             user_name=user_name or None,
             case_number=case_number or None,

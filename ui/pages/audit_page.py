@@ -30,6 +30,7 @@ FILTER_DELAY_MS = 250
 
 class AuditPage(Page):
     page_id = "audit"
+    actions = (access.Action.READ_AUDIT,)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)
@@ -95,10 +96,6 @@ class AuditPage(Page):
     def title(cls) -> str:
         return _("Audit trail")
 
-    @classmethod
-    def visible_for(cls, role: str) -> bool:
-        return access.can(role, access.Action.READ_AUDIT)
-
     def _fill_actions(self) -> None:
         self.action_filter.blockSignals(True)
         chosen = self.action_filter.currentData()
@@ -138,7 +135,7 @@ class AuditPage(Page):
         opened = self.ctx.opened
         if opened is None or not opened.is_open or self.runner.busy:
             return
-        self.model.load(opened.conn, **self.filters())
+        self.model.load(self.ctx.services.audit_trail, **self.filters())
         self._show_count()
 
     def on_changed(self, changes) -> None:
@@ -155,13 +152,13 @@ class AuditPage(Page):
             self.count_label.setText(_("{n} entries").format(n=format_number(rows)))
 
     def verify(self) -> None:
-        opened = self.ctx.opened
-        if opened is None:
+        if not self.ctx.is_unlocked:
             return
         self.verify_result.clear()
         self._verification = None
+        trail = self.ctx.services.audit_trail
         self.runner.run(
-            lambda: audit_trail.verify(opened.conn),
+            trail.verify,
             parent=self,
             label=_("Checking the audit chain..."),
             on_success=self._show_verification,

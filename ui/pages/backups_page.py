@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import access
 from app import settings as app_settings
-from app.codes import Role
 from app.i18n import _, format_datetime
-from app.vault import auto_backup, backup
+from app.vault import auto_backup
 from ui.models.backups_model import BackupsModel
 from ui.pages.base import Page
 from ui.runner import AUDIT
@@ -62,6 +62,7 @@ def failure_lines(failures: list[auto_backup.Failure]) -> str:
 
 class BackupsPage(Page):
     page_id = "backups"
+    actions = (access.Action.BACK_UP,)
 
     second_folder_chosen = Signal(str)  # "" for none
     open_vault_requested = Signal(str)
@@ -129,10 +130,6 @@ class BackupsPage(Page):
     @classmethod
     def title(cls) -> str:
         return _("Backups")
-
-    @classmethod
-    def visible_for(cls, role: str) -> bool:
-        return role in (Role.SUPERVISOR, Role.ADMIN)
 
     def second_folder(self) -> str | None:
         return self.ctx.settings.get(app_settings.BACKUP_FOLDER)
@@ -202,9 +199,9 @@ class BackupsPage(Page):
     def back_up_now(self) -> None:
         if not self.ctx.is_unlocked:
             return
-        opened, second = self.ctx.opened, self.second_folder()
+        backups, second = self.ctx.services.backups, self.second_folder()
         self.runner.run(
-            lambda: auto_backup.back_up(opened, second, trigger="manual", force=True),
+            lambda: backups.back_up_now(second),
             parent=self,
             label=_("Writing and checking the backup..."),
             on_success=self._backed_up,
@@ -257,18 +254,9 @@ class BackupsPage(Page):
         if folder.is_dir() and any(folder.iterdir()):
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             target = folder / f"aftercare-restored-{stamp}"
-        opened = self.ctx.opened
-
-        def work() -> Path:
-            backup.restore_backup(backup_file, target)
-            with opened.write():
-                opened.audit(
-                    "backup_restored", detail={"file": backup_file.name, "to": str(target)}
-                )
-            return target
-
+        backups = self.ctx.services.backups
         self.runner.run(
-            work,
+            lambda: backups.restore(backup_file, target),
             parent=self,
             label=_("Restoring the backup..."),
             on_success=self._restored,

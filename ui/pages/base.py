@@ -2,7 +2,8 @@
 
 A page is a QWidget built with the AppContext and the Runner, only while a vault is
 unlocked; the shell destroys it on lock, which is what clears its models. It shows itself in
-the navigation if `visible_for(role)` is true, under `title()`.
+the navigation if `visible_for(role)` is true, under `title()`: by default, when the role may
+do one of the page's `actions` (app.access), so the window hides what the guard refuses.
 
 Hooks the shell calls:
     retranslate_ui()                  the language changed: set every visible string again
@@ -33,6 +34,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from app import access
 from app.context import AppContext
 from ui.runner import Runner
 
@@ -40,6 +42,8 @@ from ui.runner import Runner
 class Page(QWidget):
     page_id: ClassVar[str] = ""
     in_navigation: ClassVar[bool] = True
+    # The page is for a role that may do one of these actions of app.access (none: for all).
+    actions: ClassVar[tuple[access.Action, ...]] = ()
 
     navigate = Signal(str, object)
     status = Signal(str)
@@ -56,7 +60,7 @@ class Page(QWidget):
 
     @classmethod
     def visible_for(cls, role: str) -> bool:
-        return True
+        return not cls.actions or any(access.allowed(role, action) for action in cls.actions)
 
     def retranslate_ui(self) -> None:
         raise NotImplementedError

@@ -129,7 +129,7 @@ class CaseListPage(Page):
         self.heading = QLabel(self, objectName="cases_heading")
         self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.new_button = QPushButton(self, objectName="cases_new")
-        self.new_button.setVisible(access.can(self.role, Action.CREATE_CASE))
+        self.new_button.setVisible(access.allowed(self.role, Action.CREATE_CASE))
         self.new_button.clicked.connect(self.new_case)
         self.sheet_actions = SheetActions(ctx, runner, self)  # import / export spreadsheets
         self.sheet_actions.status.connect(self.status)

@@ -1,6 +1,6 @@
 """Contacts: the other units' vaults this vault sends referrals to and receives them from.
 
-Who sees what follows app.services.referrals: administrators and supervisors add, verify
+Who sees what follows the access table (app.access): administrators and supervisors add, verify
 and remove contacts (adding a key is a trust decision); everyone may see the list and this
 vault's own fingerprint; every role that answers referrals imports packages here (Receive
 package...). Open conflicts left by replies are counted, with the way to settle them.
@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.access import Action, allowed
 from app.errors import AftercareError
 from app.i18n import _
 from app.services.base import Change
-from app.services.referrals import CONTACT_MANAGERS, HANDLERS, SENDERS
 from ui.models.contacts_model import Column, ContactsModel
 from ui.pages.base import Page
 from ui.pages.referrals import files
@@ -42,11 +42,12 @@ CONTACTS = "contacts"  # the change name of this page's own calls
 
 class ContactsPage(Page):
     page_id = "contacts"
+    actions = (Action.MANAGE_CONTACTS, Action.SEND_REFERRAL, Action.RECEIVE_REFERRAL)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)
         self.role = ctx.opened.user.role
-        self.manager = self.role in CONTACT_MANAGERS
+        self.manager = allowed(self.role, Action.MANAGE_CONTACTS)
         self.dialog: QDialog | None = None  # the dialog open now (tests find it here)
         self.model = ContactsModel(self)
         self.table = QTableView(self, objectName="contacts_table")
@@ -98,7 +99,7 @@ class ContactsPage(Page):
         self.receive_button.clicked.connect(self.receive_package)
         for button in (self.add_button, self.verify_button, self.remove_button):
             button.setVisible(self.manager)
-        self.receive_button.setVisible(self.role in HANDLERS)
+        self.receive_button.setVisible(allowed(self.role, Action.RECEIVE_REFERRAL))
 
         self.empty = QLabel(self, objectName="contacts_empty")
         self.empty.setWordWrap(True)
@@ -134,10 +135,6 @@ class ContactsPage(Page):
     @classmethod
     def title(cls) -> str:
         return _("Contacts")
-
-    @classmethod
-    def visible_for(cls, role: str) -> bool:
-        return role in CONTACT_MANAGERS | SENDERS | HANDLERS
 
     def retranslate_ui(self) -> None:
         self.heading.setText(_("Contacts"))

@@ -65,6 +65,7 @@ def unit_key_bytes(record: dict[str, str]) -> bytes:
 
 class ReportsPage(Page):
     page_id = "reports"
+    actions = (access.Action.EXPORT_SUMMARY,)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)
@@ -169,10 +170,6 @@ class ReportsPage(Page):
     @classmethod
     def title(cls) -> str:
         return _("Reports")
-
-    @classmethod
-    def visible_for(cls, role: str) -> bool:
-        return access.can(role, access.Action.EXPORT_SUMMARY)
 
     # --- the choice ------------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ PROVINCE = ""  # the scope combo's data for the whole province; prefectures use 
 
 class RollupPage(Page):
     page_id = "rollup"
+    actions = (access.Action.EXPORT_SUMMARY,)
 
     def __init__(self, ctx: AppContext | None, runner: Runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)  # ctx is not used: no vault is needed
@@ -184,10 +185,6 @@ class RollupPage(Page):
     @classmethod
     def title(cls) -> str:
         return _("Roll-up")
-
-    @classmethod
-    def visible_for(cls, role: str) -> bool:
-        return access.can(role, access.Action.EXPORT_SUMMARY)
 
     # --- inputs ----------------------------------------------------------------------------
 

@@ -105,6 +105,7 @@ class ResetDialog(QDialog):
 
 class UsersPage(Page):
     page_id = "users"
+    actions = (access.Action.MANAGE_USERS,)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)
@@ -149,10 +150,6 @@ class UsersPage(Page):
     @classmethod
     def title(cls) -> str:
         return _("Users")
-
-    @classmethod
-    def visible_for(cls, role: str) -> bool:
-        return access.can(role, access.Action.MANAGE_USERS)
 
     def retranslate_ui(self) -> None:
         self.heading.setText(_("Users"))

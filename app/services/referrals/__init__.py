@@ -9,7 +9,7 @@ section by section (app.referrals.sections), turning edits made on both sides in
 recipient's copy is deleted when it imports the withdrawal).
 
 `Referrals` (`Services(opened).referrals`) is made of one part per concern:
-`base` (who may do what, the records, the package rows), `contacts` (cards, fingerprints,
+`base` (the records, the package rows), `contacts` (cards, fingerprints,
 add/verify/remove), `sending` (send, reply, acknowledge, withdraw), `receiving` (receive,
 replay checks, refusals, merging replies) and `conflicts` (the referrals held, and settling
 conflicts). The names the window and the commands use are importable from here.
@@ -18,12 +18,9 @@ conflicts). The names the window and the commands use are importable from here.
 from __future__ import annotations
 
 from app.services.referrals.base import (
-    CONTACT_MANAGERS,
-    HANDLERS,
     KEEP_MINE,
     KEEP_THEIRS,
     REPLY_STATUSES,
-    SENDERS,
     SHORT_ID,
     Conflict,
     Contact,
@@ -53,15 +50,12 @@ class Referrals(Sending, Receiving, Conflicts):
 
 __all__ = [
     "BAD_CONTENT",
-    "CONTACT_MANAGERS",
     "DUPLICATE",
-    "HANDLERS",
     "KEEP_MINE",
     "KEEP_THEIRS",
     "NO_SUCH_REFERRAL",
     "REPLAYED",
     "REPLY_STATUSES",
-    "SENDERS",
     "SHORT_ID",
     "STALE",
     "UNKNOWN_SENDER",

@@ -1,10 +1,8 @@
-"""What every part of the referral service shares: who may do what, the records, the rows.
+"""What every part of the referral service shares: the records, the rows, audited refusals.
 
-Who may do what (the access table has no referral actions yet; these sets say it here):
-contacts are managed by administrators and supervisors (adding a key is a trust decision);
-caseworkers and supervisors send and withdraw, and only a supervisor may override a missing
-`referral` consent, with a written reason; every role but the administrator receives,
-replies and acknowledges. Sending a section needs read access to it.
+Who may do what is in the access table (app.access: manage_contacts, send_referral,
+withdraw_referral, override_referral_consent, receive_referral, reply_to_referral,
+acknowledge_referral), checked by its guard; sending a section also needs read access to it.
 """
 
 from __future__ import annotations
@@ -15,30 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.codes import ConsentPurpose, ReferralStatus, Role, label
+from app.codes import ConsentPurpose, ReferralStatus
 from app.domain.model import Case
 from app.domain.validation import Problem
-from app.errors import AccessDenied, AftercareError
-from app.i18n import N_, _
+from app.errors import AftercareError
 from app.referrals import keys
 from app.services.base import Change, VaultService
 
-CONTACT_MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
-SENDERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
-HANDLERS = frozenset({Role.CASEWORKER, Role.HEALTH, Role.LEGAL, Role.SUPERVISOR})
 REPLY_STATUSES = (ReferralStatus.ACCEPTED.value, ReferralStatus.COMPLETED.value)
 KEEP_MINE, KEEP_THEIRS = "mine", "theirs"
 WAITING = ("pending", "acknowledged")  # states of a referral not answered yet
 SHORT_ID = 8  # digits of a referral id shown; any unique beginning of 6 or more is accepted
-
-_ACTION_LABELS = {
-    "manage_contacts": N_("manage contacts"),
-    "refer_a_case": N_("refer a case to another unit"),
-    "withdraw_a_referral": N_("withdraw a referral"),
-    "receive_a_referral": N_("import referral packages"),
-    "reply_to_a_referral": N_("reply to a referral"),
-    "acknowledge_a_referral": N_("acknowledge a referral"),
-}
 
 
 def utc_now() -> str:
@@ -148,18 +133,7 @@ def problem_key(problem: Problem) -> tuple[str, str]:
 
 
 class ReferralBase(VaultService):
-    """Role checks, audited refusals and the `referral_packages` rows the parts share."""
-
-    def _require_role(
-        self, roles: frozenset[str], what: str, case_number: str | None = None
-    ) -> None:
-        with self.refusals_audited(case_number, what):
-            if self.role not in roles:
-                raise AccessDenied(
-                    _("{role} may not {action}").format(
-                        role=label(Role, self.role), action=_(_ACTION_LABELS[what])
-                    )
-                )
+    """Audited refusals and the `referral_packages` rows the parts share."""
 
     def _refuse(self, action: str, case_number: str | None, detail: dict, message: str):
         """Audit a refused call in its own transaction and raise the message."""

@@ -6,10 +6,11 @@ fingerprints were compared and it is marked verified.
 
 from __future__ import annotations
 
+from app.access import Action
 from app.errors import AftercareError
 from app.i18n import _
 from app.referrals import keys
-from app.services.referrals.base import CONTACT_MANAGERS, Contact, ReferralBase, utc_now
+from app.services.referrals.base import Contact, ReferralBase, utc_now
 
 CONTACT_COLUMNS = (
     "id, name, unit_code, role, fingerprint, verified, verified_by, verified_at, added_at,"
@@ -55,7 +56,7 @@ class ContactBook(ReferralBase):
         source: str = "card",
     ) -> Contact:
         """Add a contact from its card, unverified until the fingerprints are compared."""
-        self._require_role(CONTACT_MANAGERS, "manage_contacts")
+        self.require(Action.MANAGE_CONTACTS)
         card = keys.read_card(raw_card, source)
         name = (name or card.name).strip()
         role = keys.require_role(role) if role else card.role
@@ -113,7 +114,7 @@ class ContactBook(ReferralBase):
 
     def verify_contact(self, name: str, fingerprint: str) -> Contact:
         """Mark a contact verified once the fingerprint read out by the other side matches."""
-        self._require_role(CONTACT_MANAGERS, "manage_contacts")
+        self.require(Action.MANAGE_CONTACTS)
         contact = self.contact(name)
         if keys.fingerprint_digits(fingerprint) != keys.fingerprint_digits(contact.fingerprint):
             self._refuse(
@@ -136,7 +137,7 @@ class ContactBook(ReferralBase):
         return self.contact(name)
 
     def remove_contact(self, name: str) -> None:
-        self._require_role(CONTACT_MANAGERS, "manage_contacts")
+        self.require(Action.MANAGE_CONTACTS)
         contact = self.contact(name)
         with self.opened.write() as conn:
             conn.execute("DELETE FROM contacts WHERE id = ?", (contact.id,))

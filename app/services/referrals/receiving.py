@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 
+from app.access import Action
 from app.domain.validation import validate_case
 from app.errors import AftercareError
 from app.i18n import _
@@ -19,7 +20,6 @@ from app.referrals import keys, package, sections
 from app.referrals.package import PackageRefused
 from app.services.base import Change
 from app.services.referrals.base import (
-    HANDLERS,
     REPLY_STATUSES,
     Conflict,
     Contact,
@@ -60,7 +60,7 @@ class Receiving(ContactBook):
         damaged or changed, made for another vault, from a sender who is not a verified
         contact, already imported, or about a referral this vault does not hold.
         """
-        self._require_role(HANDLERS, "receive_a_referral")
+        self.require(Action.RECEIVE_REFERRAL)
         digest = hashlib.sha256(raw).hexdigest()
         sender: Contact | None = None
         try:

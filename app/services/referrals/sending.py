@@ -10,17 +10,15 @@ import secrets
 from pathlib import Path
 
 from app import access
-from app.access import Level
-from app.codes import ReferralStatus, Role, Section
+from app.access import Action, Level
+from app.codes import ReferralStatus, Section
 from app.domain.model import Case, Referral
-from app.errors import AccessDenied, AftercareError
+from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
 from app.referrals import keys, package, sections
 from app.services.base import Change
 from app.services.referrals.base import (
-    HANDLERS,
-    SENDERS,
     SHORT_ID,
     WAITING,
     Contact,
@@ -54,7 +52,7 @@ class Sending(Conflicts):
         `out` (a file, or a folder to put `aftercare-<random>.acpkg` in). DuplicateReferral
         when a referral of the case to that contact still waits for an answer, unless
         `again`."""
-        self._require_role(SENDERS, "refer_a_case", case_number)
+        self.require(Action.SEND_REFERRAL, case_number)
         chosen = self._chosen_sections(chosen)
         for section in chosen:
             self.require_section(section, Level.READ, case_number)
@@ -188,11 +186,7 @@ class Sending(Conflicts):
                     "Case {number} has no referral consent (or it was withdrawn); nothing was sent. A supervisor may override it with a written reason."
                 ).format(number=number),
             )
-        with self.refusals_audited(number, "override_referral_consent"):
-            if self.role != Role.SUPERVISOR:
-                raise AccessDenied(
-                    _("Only a supervisor may send a referral without the referral consent.")
-                )
+        self.require(Action.OVERRIDE_REFERRAL_CONSENT, number)
         return reason
 
     # --- answering ---------------------------------------------------------------------------
@@ -209,7 +203,7 @@ class Sending(Conflicts):
         notes, in the sections the signed-in role may read. Each reply of a referral has the
         next number, so the sender applies them in order. `referral` (a referral id or its
         beginning) must be the one the case came with, when given."""
-        self._require_role(HANDLERS, "reply_to_a_referral", case_number)
+        self.require(Action.REPLY_TO_REFERRAL, case_number)
         row = self._received_row(case_number, referral)
         contact = self._reply_contact(row, case_number)
         case = cases_repo.load_case(self.conn, row["case_id"])
@@ -250,7 +244,7 @@ class Sending(Conflicts):
 
     def acknowledge(self, case_number: str, out: str | os.PathLike) -> PackageWritten:
         """A receipt for the sender: the referral arrived."""
-        self._require_role(HANDLERS, "acknowledge_a_referral", case_number)
+        self.require(Action.ACKNOWLEDGE_REFERRAL, case_number)
         row = self._received_row(case_number)
         contact = self._reply_contact(row, case_number)
         state = "acknowledged" if row["state"] == "pending" else row["state"]
@@ -269,7 +263,7 @@ class Sending(Conflicts):
         """Tell the recipient to delete its copy. With several open referrals of the case,
         `referral` (its id or a beginning of it) or `contact` names the one to withdraw. The
         case's referral entry becomes `withdrawn`."""
-        self._require_role(SENDERS, "withdraw_a_referral", case_number)
+        self.require(Action.WITHDRAW_REFERRAL, case_number)
         case_id = self.case_id(case_number)
         rows = [
             r

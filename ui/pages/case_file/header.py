@@ -144,9 +144,9 @@ class CaseHeader(QWidget):
             else:
                 text += " " + _("The closure is not approved yet.")
             self.closure.setText(text)
-        may_close = access.can(self.role, Action.CLOSE_CASE)
+        may_close = access.allowed(self.role, Action.CLOSE_CASE)
         self.close_button.setVisible(may_close and not closed)
         self.reopen_button.setVisible(may_close and closed)
         self.approve_button.setVisible(
-            closed and not self.approval[0] and access.can(self.role, Action.APPROVE_CLOSURE)
+            closed and not self.approval[0] and access.allowed(self.role, Action.APPROVE_CLOSURE)
         )

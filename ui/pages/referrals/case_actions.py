@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QBoxLayout, QLayout, QPushButton, QWidget
 
+from app.access import Action, allowed
 from app.i18n import _
-from app.services.referrals import HANDLERS, SENDERS
 from ui.pages.referrals import files
 from ui.pages.referrals.packages_dialog import PackagesDialog
 from ui.pages.referrals.refer_dialog import ReferDialog
@@ -41,8 +41,10 @@ class ReferralActions:
         header = page.header
         self.refer_button = QPushButton(header, objectName="refer_button")
         self.packages_button = QPushButton(header, objectName="referral_packages_button")
-        self.refer_button.setVisible(role in SENDERS)
-        self.packages_button.setVisible(role in SENDERS | HANDLERS)
+        self.refer_button.setVisible(allowed(role, Action.SEND_REFERRAL))
+        self.packages_button.setVisible(
+            allowed(role, Action.SEND_REFERRAL) or allowed(role, Action.RECEIVE_REFERRAL)
+        )
         self.refer_button.clicked.connect(self.refer)
         self.packages_button.clicked.connect(self.show_packages)
         row = _row_holding(header.layout(), header.pdf_button) or header.layout()

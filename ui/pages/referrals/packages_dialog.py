@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.access import Action, allowed
 from app.codes import ReferralStatus, Section, label
 from app.i18n import N_, _, format_date
-from app.services.referrals import HANDLERS, SENDERS, PackageWritten, ReferralRecord
+from app.services.referrals import PackageWritten, ReferralRecord
 from ui.pages.base import Page
 from ui.pages.referrals import files
 from ui.pages.referrals.receive import open_conflicts
@@ -163,16 +164,17 @@ class PackagesDialog(QDialog):
     def _update(self) -> None:
         record = self.selected()
         live = record is not None and record.state != "withdrawn"
-        received = live and record.direction == "received" and self.role in HANDLERS
+        may_reply = allowed(self.role, Action.REPLY_TO_REFERRAL)
+        may_acknowledge = allowed(self.role, Action.ACKNOWLEDGE_REFERRAL)
+        may_withdraw = allowed(self.role, Action.WITHDRAW_REFERRAL)
+        received = live and record.direction == "received"
         directions = {r.direction for r in self.records}
-        self.reply_button.setVisible("received" in directions and self.role in HANDLERS)
-        self.ack_button.setVisible("received" in directions and self.role in HANDLERS)
-        self.withdraw_button.setVisible("sent" in directions and self.role in SENDERS)
-        self.reply_button.setEnabled(received)
-        self.ack_button.setEnabled(received and record.state == "pending")
-        self.withdraw_button.setEnabled(
-            live and record.direction == "sent" and self.role in SENDERS
-        )
+        self.reply_button.setVisible("received" in directions and may_reply)
+        self.ack_button.setVisible("received" in directions and may_acknowledge)
+        self.withdraw_button.setVisible("sent" in directions and may_withdraw)
+        self.reply_button.setEnabled(received and may_reply)
+        self.ack_button.setEnabled(received and may_acknowledge and record.state == "pending")
+        self.withdraw_button.setEnabled(live and record.direction == "sent" and may_withdraw)
 
     # --- answers --------------------------------------------------------------------------------
 

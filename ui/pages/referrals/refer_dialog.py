@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.codes import Role, Section, label
+from app.access import Action, allowed
+from app.codes import Section, label
 from app.domain.model import Case
 from app.i18n import _
 from app.services.referrals import (
@@ -51,7 +52,7 @@ class ReferDialog(QDialog):
         self.setMinimumWidth(560)
         self.referrals = referrals
         self.number = case.case_number
-        self.supervisor = referrals.role == Role.SUPERVISOR
+        self.may_override = allowed(referrals.role, Action.OVERRIDE_REFERRAL_CONSENT)
         self.consent_given = referral_consent_given(case)
         self.written: PackageWritten | None = None
         contacts = referrals.contacts()
@@ -129,13 +130,13 @@ class ReferDialog(QDialog):
             self.consent.setStyleSheet(CONSENT_GIVEN_STYLE)
         else:
             text = _("There is no referral consent for this case, or it was withdrawn.")
-            if self.supervisor:
+            if self.may_override:
                 text += " " + _("As a supervisor you may send it with a written reason.")
             else:
                 text += " " + _("Only a supervisor may send it, with a written reason.")
             self.consent.setText(text)
             self.consent.setStyleSheet(CONSENT_MISSING_STYLE)
-        self.reason_edit.setVisible(not self.consent_given and self.supervisor)
+        self.reason_edit.setVisible(not self.consent_given and self.may_override)
 
         # --- how ---
         rule = QFrame(self)
@@ -189,7 +190,7 @@ class ReferDialog(QDialog):
             return _("Choose a verified contact.")
         if not self.chosen_sections():
             return _("Choose at least one section.")
-        if not self.consent_given and not self.supervisor:
+        if not self.consent_given and not self.may_override:
             return _("It cannot be sent without the referral consent.")
         if not self.consent_given and not self.override_reason():
             return _("Write the reason for sending it without the consent.")

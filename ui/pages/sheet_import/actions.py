@@ -45,17 +45,18 @@ class SheetActions(QWidget):
         role = ctx.opened.user.role
         self.wizard: SheetImportWizard | None = None
         self.import_button = QPushButton(self, objectName="cases_import_sheet")
-        self.import_button.setVisible(access.can(role, Action.IMPORT_CASES))
+        self.import_button.setVisible(access.allowed(role, Action.IMPORT_CASES))
         self.import_button.clicked.connect(self.open_import)
         self.export_button = QPushButton(self, objectName="cases_export_htcds")
-        self.export_button.setVisible(access.can(role, Action.EXPORT_IDENTIFIABLE))
+        self.export_button.setVisible(access.allowed(role, Action.EXPORT_IDENTIFIABLE))
         self.export_button.clicked.connect(self.export_for_partners)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.import_button)
         row.addWidget(self.export_button)
         self.setVisible(
-            access.can(role, Action.IMPORT_CASES) or access.can(role, Action.EXPORT_IDENTIFIABLE)
+            access.allowed(role, Action.IMPORT_CASES)
+            or access.allowed(role, Action.EXPORT_IDENTIFIABLE)
         )
         self.retranslate_ui()
 
