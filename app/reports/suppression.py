@@ -140,12 +140,19 @@ def _exposed(net: _Net, values: list[int], free: set[int], a: int) -> bool:
 
 
 def _cheapest_path(
-    net: _Net, values: list[int], free: set[int], skip: int, src: int, dst: int
+    net: _Net,
+    values: list[int],
+    free: set[int],
+    skip: int,
+    src: int,
+    dst: int,
+    barred: frozenset[int] = frozenset(),
 ) -> tuple[tuple[int, int, int], list[int]] | None:
-    """The cheapest path src -> dst that may use any arc but `skip`; (cost, published arcs)."""
+    """The cheapest path src -> dst that may use any arc but `skip` and the published arcs in
+    `barred`; (cost, published arcs)."""
     steps: list[list[tuple[int, int]]] = [[] for _ in range(net.n_nodes)]
     for a, (tail, head, _cell) in enumerate(net.arcs):
-        if a == skip:
+        if a == skip or (a in barred and a not in free):
             continue
         steps[tail].append((head, a))
         if values[a] >= 1:
@@ -177,15 +184,26 @@ def _cheapest_path(
     return best[dst], path
 
 
-def _complement(net: _Net, values: list[int], free: set[int], a: int) -> list[int]:
-    """Published arcs to suppress so that `a` sits on a cycle that can carry one unit."""
+def _complement(
+    net: _Net, values: list[int], free: set[int], a: int, barred: frozenset[int] = frozenset()
+) -> list[int] | None:
+    """Published arcs to suppress so that `a` sits on a cycle that can carry one unit; None
+    when only arcs in `barred` could close one."""
     tail, head, _cell = net.arcs[a]
-    options = [_cheapest_path(net, values, free, a, head, tail)]
+    options = [_cheapest_path(net, values, free, a, head, tail, barred)]
     if values[a] >= 1:
-        options.append(_cheapest_path(net, values, free, a, tail, head))
+        options.append(_cheapest_path(net, values, free, a, tail, head, barred))
     found = [o for o in options if o is not None]
-    # Moving forwards along every arc is always possible, so `found` is never empty.
-    return min(found, key=lambda option: option[0])[1]
+    # Without barred arcs, moving forwards along every arc is always possible.
+    return min(found, key=lambda option: option[0])[1] if found else None
+
+
+def cannot_protect(table: dict[str, Any], cell: Pos) -> AftercareError:
+    return AftercareError(
+        _(
+            "Table {table}, row {row}, column {col}: no cells that may still be withheld can hide this count."
+        ).format(table=table.get("id", "?"), row=table["rows"][cell[0]], col=table["cols"][cell[1]])
+    )
 
 
 def _check_complete(table: dict[str, Any]) -> list[list[int]]:
@@ -207,11 +225,13 @@ def suppression_pattern(
     *,
     primary: Iterable[Pos] | None = None,
     also: Iterable[Pos] = (),
+    fixed: Iterable[Pos] = (),
 ) -> set[Pos]:
     """The cells to withhold in a complete table: rule 1, then rule 2.
 
     `primary` replaces rule 1's choice (the roll-up decides it from ranges); `also` adds cells
-    that must be withheld for another reason (a linked cell of another table).
+    that must be withheld for another reason (a linked cell of another table); `fixed` cells
+    are known from elsewhere (joint.py: released files) and are never chosen as complements.
     """
     check_threshold(k)
     cells = _check_complete(table)
@@ -223,6 +243,7 @@ def suppression_pattern(
         ]
     free = {net.arc_of[p] for p in (*primary, *also)}
     free |= {a for a, (_t, _h, cell) in enumerate(net.arcs) if cell is None}
+    barred = frozenset(net.arc_of[p] for p in fixed)
     while True:
         exposed = next(
             (
@@ -234,7 +255,10 @@ def suppression_pattern(
         )
         if exposed is None:
             break
-        free.update(_complement(net, values, free, exposed))
+        added = _complement(net, values, free, exposed, barred)
+        if added is None:
+            raise cannot_protect(table, net.arcs[exposed][2] or (0, 0))
+        free.update(added)
     return {cell for a in free if (cell := net.arcs[a][2]) is not None}
 
 
@@ -263,17 +287,24 @@ def _position(tables: Sequence[dict[str, Any]], ref: CellRef) -> tuple[int, Pos]
 
 
 def linked_patterns(
-    tables: Sequence[dict[str, Any]], k: int, primaries: Sequence[Iterable[Pos] | None]
+    tables: Sequence[dict[str, Any]],
+    k: int,
+    primaries: Sequence[Iterable[Pos] | None],
+    *,
+    also: Sequence[set[Pos]] | None = None,
+    fixed: Sequence[set[Pos]] | None = None,
 ) -> list[set[Pos]]:
-    """Suppression patterns of several complete tables, equal across linked cells."""
+    """Suppression patterns of several complete tables, equal across linked cells; `also`
+    and `fixed` per table, as for suppression_pattern."""
     groups = [
         [p for ref in group if (p := _position(tables, ref)) is not None] for group in LINKED_CELLS
     ]
     primaries = [None if p is None else list(p) for p in primaries]
-    forced: list[set[Pos]] = [set() for _ in tables]
+    forced: list[set[Pos]] = [set(s) for s in also] if also else [set() for _ in tables]
+    barred: Sequence[set[Pos]] = fixed or [set() for _ in tables]
     while True:
         patterns = [
-            suppression_pattern(table, k, primary=primaries[t], also=forced[t])
+            suppression_pattern(table, k, primary=primaries[t], also=forced[t], fixed=barred[t])
             for t, table in enumerate(tables)
         ]
         changed = False
@@ -308,7 +339,14 @@ def indicator_withheld(numerator: Interval, denominator: Interval, k: int, *, li
 def protect_body(body: dict[str, Any], k: int) -> dict[str, Any]:
     """The tables and indicators of `build_summary_body` protected at threshold k."""
     tables = body["tables"]
-    patterns = linked_patterns(tables, k, [None] * len(tables))
+    return body_with_patterns(body, k, linked_patterns(tables, k, [None] * len(tables)))
+
+
+def body_with_patterns(
+    body: dict[str, Any], k: int, patterns: Sequence[set[Pos]]
+) -> dict[str, Any]:
+    """The body with `patterns` withheld in its tables and rule 3 applied to its indicators."""
+    tables = body["tables"]
     indicators = []
     for ind in body["indicators"]:
         n, d = ind["numerator"], ind["denominator"]

@@ -206,3 +206,21 @@ def test_period_choices_make_the_labels_of_the_spec(qtbot):
     for label in ("2025-02", "2024-Q1", "2023"):
         chooser.set_label(label)
         assert chooser.label() == label
+
+
+def test_the_preview_names_the_releases_it_was_protected_against(
+    qtbot, demo_window, demo_accounts, tmp_path
+):
+    sign_in(qtbot, demo_window, demo_accounts["supervisor"])
+    page = preview(qtbot, demo_window, "2025-05", 5)
+    page.save_summary_to(tmp_path / "may.json")
+    demo_window.runner.wait_for_idle()
+    today = dt.date.today().isoformat()
+    page = preview(qtbot, demo_window, "2025-Q2", 5)
+    assert (
+        f"Protected together with the summaries already released: 2025-05 (threshold 5, released {today})."
+        in page.preview_facts.text()
+    )
+    page = preview(qtbot, demo_window, "2025-05", 5)
+    assert f"Released on {today}: this is that file again, unchanged." in page.preview_facts.text()
+    assert page.doc == json.loads((tmp_path / "may.json").read_text())

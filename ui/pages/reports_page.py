@@ -70,6 +70,7 @@ class ReportsPage(Page):
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)
         self.doc: dict[str, Any] | None = None  # the previewed, signed document
+        self.release_text = ""  # what the ledger of releases says about it
         self.last_saved: tuple[Path, Path, str] | None = None  # json, pdf, sha256
         self.save_folder = Path.home()
 
@@ -227,17 +228,46 @@ class ReportsPage(Page):
             return
         label, threshold = self.period_label(), self.threshold()
         self.save_result.clear()
+
+        def build() -> tuple[dict[str, Any], str]:
+            reports = Reports(opened)
+            doc = reports.build_summary(label, threshold)
+            return doc, self._release_text(reports, label, threshold)
+
         self.runner.run(
-            lambda: Reports(opened).build_summary(label, threshold),
+            build,
             parent=self,
             label=_("Computing the summary of {period}...").format(period=label),
             on_success=self._preview_ready,
             on_error=self._show_error,
         )
 
-    def _preview_ready(self, doc: dict[str, Any]) -> None:
+    @staticmethod
+    def _release_text(reports: Reports, label: str, threshold: int | None) -> str:
+        """What the ledger of releases (summary-v1, A2) says about this summary."""
+        if threshold is None:
+            return ""
+        released = reports.released_on(label, threshold)
+        if released is not None:
+            return _("Released on {date}: this is that file again, unchanged.").format(
+                date=released
+            )
+        earlier = reports.protected_against(label, threshold)
+        if not earlier:
+            return ""
+        return _("Protected together with the summaries already released: {list}.").format(
+            list=", ".join(
+                _("{period} (threshold {k}, released {date})").format(
+                    period=r["period"], k=r["threshold"], date=r["released_on"]
+                )
+                for r in earlier
+            )
+        )
+
+    def _preview_ready(self, result: tuple[dict[str, Any], str]) -> None:
         # The choice cannot change while the progress dialog is modal, but a quick call may
         # finish before it shows: keep the document only if it is still what is chosen.
+        doc, self.release_text = result
         threshold = doc["protection"]["threshold"]
         if doc["period"]["label"] != self.period_label() or threshold != self.threshold():
             return
@@ -268,6 +298,7 @@ class ReportsPage(Page):
             period_text(doc["period"]),
             self.protection_text.text(),
             _("Signed with key {key_id}.").format(key_id=doc["signature"]["key_id"]),
+            self.release_text,
         ]
         self.preview_facts.setText(" · ".join(f for f in facts if f))
         self.preview.show_document(doc["tables"], doc["indicators"])
