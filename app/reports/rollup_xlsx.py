@@ -4,7 +4,8 @@ sheet of indicators by prefecture and a sheet of the files read.
 Counts are numbers; a withheld cell is the withheld mark of the PDFs, a range is text
 "low–high" ("low+" where nothing bounds it). Labels are translated in the current locale.
 The workbook is written to a temporary file in the target folder and moved into place, so
-a reader never sees half a file.
+a reader never sees half a file. Cells are written through app.sheet_cells: file names, unit
+codes and reasons come from files anyone could have made, and stay text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app import sheet_cells
 from app.codes import prefecture_label
 from app.i18n import _, format_number
 from app.pdf.layout import SUPPRESSED
@@ -62,33 +64,34 @@ def _sheet_name(text: str, used: set[str]) -> str:
 def _write_table_sheet(
     ws: Worksheet, table_id: str, scopes: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    ws.append([table_title(table_id)])
+    sheet_cells.append(ws, [table_title(table_id)])
     ws["A1"].font = _BOLD
     for title, scope in scopes:
         table = next(t for t in scope["tables"] if t["id"] == table_id)
-        ws.append([])
-        ws.append([title, _("{count} units").format(count=scope["units"])])
+        sheet_cells.append(ws, [])
+        sheet_cells.append(ws, [title, _("{count} units").format(count=scope["units"])])
         ws.cell(ws.max_row, 1).font = _BOLD
-        ws.append(["", *(col_label(table_id, col) for col in table["cols"])])
+        sheet_cells.append(ws, ["", *(col_label(table_id, col) for col in table["cols"])])
         for code, cells in zip(table["rows"], table["cells"], strict=True):
-            ws.append([row_label(table_id, code), *(_cell(c) for c in cells)])
+            sheet_cells.append(ws, [row_label(table_id, code), *(_cell(c) for c in cells)])
     ws.column_dimensions["A"].width = 40
 
 
 def _write_indicators(ws: Worksheet, scopes: list[tuple[str, dict[str, Any]]]) -> None:
-    ws.append([_("Area"), _("Units"), _("Indicator"), _("Cases"), _("Out of")])
+    sheet_cells.append(ws, [_("Area"), _("Units"), _("Indicator"), _("Cases"), _("Out of")])
     for cell in ws[1]:
         cell.font = _BOLD
     for title, scope in scopes:
         for indicator in scope["indicators"]:
-            ws.append(
+            sheet_cells.append(
+                ws,
                 [
                     title,
                     scope["units"],
                     indicator_title(indicator["id"]),
                     _cell(indicator["numerator"]),
                     _cell(indicator["denominator"]),
-                ]
+                ],
             )
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["C"].width = 44
@@ -101,17 +104,18 @@ def _write_files(ws: Worksheet, files: list[dict[str, Any]]) -> None:
         "rejected": _("Rejected"),
         "other_period": _("Another period"),
     }
-    ws.append([_("File"), _("Status"), _("Unit"), _("Reason")])
+    sheet_cells.append(ws, [_("File"), _("Status"), _("Unit"), _("Reason")])
     for cell in ws[1]:
         cell.font = _BOLD
     for entry in files:
-        ws.append(
+        sheet_cells.append(
+            ws,
             [
                 entry["file"],
                 statuses.get(entry["status"], entry["status"]),
                 entry["unit"] or "",
                 entry["reason"] or "",
-            ]
+            ],
         )
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["D"].width = 60

@@ -5,7 +5,8 @@ written; the others are left out and counted. What is written is what the signed
 read (`access.redact`). The workbook is a filled copy of the template shipped in
 resources/htcds (CC BY 4.0), with Aftercare's case number, opening and closing dates and
 guardian status in four columns after the template's, so that importing the file again gives
-the same cases back (docs/htcds-mapping.md lists what the template cannot hold).
+the same cases back (docs/htcds-mapping.md lists what the template cannot hold). Every cell
+is written through app.sheet_cells, so a name such as `=HYPERLINK(...)` stays that text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from app import access
+from app import access, sheet_cells
 from app.access import Action, Level
 from app.codes import ConsentPurpose, Section
 from app.domain.model import Case
@@ -115,15 +116,15 @@ def fill_template(cases: list[Case]) -> bytes:
     label_font = copy.copy(sheet.cell(row=2, column=2).font)
     for offset, column in enumerate(htcds.EXTRA_COLUMNS, start=1):
         index = last + offset
-        sheet.cell(row=1, column=index + 1, value=column.name)
-        sheet.cell(row=2, column=index + 1, value=column.label).font = label_font
+        sheet_cells.put(sheet, 1, index + 1, column.name)
+        sheet_cells.put(sheet, 2, index + 1, column.label).font = label_font
         sheet.column_dimensions[column_letter(index)].width = 16
         positions[column.name] = index
     for n, case in enumerate(cases, start=1):
         row = htcds.FIRST_DATA_ROW + n - 1
-        sheet.cell(row=row, column=1, value=n)
+        sheet_cells.put(sheet, row, 1, n)
         for name, value in htcds.case_row(case).items():
-            cell = sheet.cell(row=row, column=positions[name] + 1, value=value)
+            cell = sheet_cells.put(sheet, row, positions[name] + 1, value)
             if htcds.is_date_field(name):
                 cell.number_format = DATE_FORMAT
     # The template numbers 1,000 empty rows; only the filled ones are kept (a far smaller
