@@ -3,7 +3,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 
-.PHONY: run test lint bench bench-quick reliability installer catalogs
+.PHONY: run test lint bench bench-quick reliability installer deb catalogs
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -13,7 +13,7 @@ run: $(UV)
 	$(UV) run --frozen aftercare gui --demo
 
 test: $(UV)
-	$(UV) run --frozen pytest -n 2 -q
+	$(UV) run --frozen pytest -n 2 --dist loadgroup -q
 
 lint: $(UV)
 	$(UV) run --frozen ruff check .
@@ -30,6 +30,10 @@ reliability: $(UV)
 
 installer: $(UV)
 	$(UV) run --frozen python build_installer.py
+
+# The bundle wrapped in dist/aftercare_VERSION_amd64.deb (needs dpkg-deb; lintian if present).
+deb: $(UV)
+	$(UV) run --frozen python build_installer.py --deb
 
 # Re-extract the messages and merge them into each catalog (then translate the new ones).
 catalogs: $(UV)

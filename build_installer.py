@@ -17,7 +17,8 @@ What goes in besides the program:
 Left out: Qt modules the window does not use, and babel's locale data other than what
 zh_CN and en need. On Windows the folder has two programs, aftercare.exe (for a terminal:
 `selfcheck`, `--version`) and aftercare-gui.exe (no console window, for the shortcut), and a
-zip of the folder is written beside it. On macOS the window is Aftercare.app.
+zip of the folder is written beside it. On macOS the window is Aftercare.app. On Linux,
+`--deb` also wraps the folder in a Debian package (deb_package.py, docs/installer.md).
 """
 
 from __future__ import annotations
@@ -361,14 +362,37 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOT / "build" / "installer",
         help="PyInstaller's work folder, kept between builds to make the next one faster",
     )
+    parser.add_argument(
+        "--deb",
+        action="store_true",
+        help="also wrap the bundle in aftercare_VERSION_amd64.deb (Debian, UOS, Kylin)",
+    )
     args = parser.parse_args(argv)
+    if args.deb and not sys.platform.startswith("linux"):
+        parser.error("--deb builds on Linux only (dpkg-deb packs the Linux bundle)")
     started = time.monotonic()
     bundle = build(args.out.resolve(), args.work.resolve())
     size = folder_size(bundle)
     say(f"bundle: {bundle} ({size / 2**20:.0f} MiB), built in {time.monotonic() - started:.0f} s")
     if sys.platform == "win32":
         say(f"zip: {zip_bundle(bundle)}")
+    if args.deb:
+        make_deb(bundle, args.out.resolve(), args.work.resolve())
     return 0
+
+
+def make_deb(bundle: Path, out: Path, work: Path) -> None:
+    from deb_package import build_deb, lintian
+
+    started = time.monotonic()
+    deb = build_deb(bundle, out, work)
+    size = deb.stat().st_size / 2**20
+    say(f"package: {deb} ({size:.0f} MiB), made in {time.monotonic() - started:.0f} s")
+    findings = lintian(deb)
+    if findings is None:
+        say("lintian is not installed; the package was not checked")
+    else:
+        say("lintian: " + ("clean" if not findings else "\n" + findings))
 
 
 if __name__ == "__main__":
