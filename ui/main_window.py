@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         role = self.ctx.opened.user.role
         for cls in page_classes():
-            if not cls.visible_for(role):
+            if cls.office or not cls.visible_for(role):
                 continue
             page = cls(self.ctx, self.runner, self.page_stack)
             page.navigate.connect(self.show_page)

@@ -93,6 +93,20 @@ SHOTS: tuple[Shot, ...] = (
 )
 
 
+OFFICE_PAGES = ("rollup",)  # pages of the PJC Office's window, not of a vault's
+
+
+def _office_window(window: MainWindow, argument: object) -> QWidget:
+    """The office's window (`aftercare gui --rollup`), its page shown with `argument`."""
+    from ui.pages.rollup_page import RollupWindow
+
+    office = RollupWindow(runner=window.runner, language=window.language)
+    office.resize(*WINDOW_SIZE)
+    office.show()
+    office.page.open(argument)
+    return office
+
+
 def _settle(window: MainWindow) -> None:
     window.runner.wait_for_idle()
     for _i in range(3):
@@ -137,6 +151,11 @@ def take_screenshots(
         window.show_unlocked()
         for shot in group:
             argument = shot.argument(ctx) if callable(shot.argument) else shot.argument
+            if shot.page in OFFICE_PAGES:
+                office = _office_window(window, argument)
+                save(shot.name, office)
+                office.close()
+                continue
             if window.show_page(shot.page, argument) is None:
                 continue
             if shot.dialog is None:

@@ -42,6 +42,9 @@ from ui.runner import Runner
 class Page(QWidget):
     page_id: ClassVar[str] = ""
     in_navigation: ClassVar[bool] = True
+    # A page of the PJC Office's own window (`aftercare gui --rollup`), which needs no vault:
+    # never in a shelter's vault window.
+    office: ClassVar[bool] = False
     # The page is for a role that may do one of these actions of app.access (none: for all).
     actions: ClassVar[tuple[access.Action, ...]] = ()
 

@@ -58,6 +58,7 @@ PROVINCE = ""  # the scope combo's data for the whole province; prefectures use 
 
 class RollupPage(Page):
     page_id = "rollup"
+    office = True  # the PJC Office's work, not a shelter's
     actions = (access.Action.EXPORT_SUMMARY,)
 
     def __init__(self, ctx: AppContext | None, runner: Runner, parent: QWidget | None = None):
