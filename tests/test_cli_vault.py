@@ -78,9 +78,13 @@ def test_missing_passphrase_with_no_terminal(vault_folder):
 def test_wrong_passphrase_and_unknown_user(vault_folder, cli):
     before = folder_snapshot(vault_folder)
     done = cli("user", "list", str(vault_folder), env=credentials(ADMIN, "wrong passphrase 1"))
-    _one_clear_line(done, "Wrong passphrase for “admin”")
+    _one_clear_line(
+        done, "“admin” cannot unlock this vault: the user name or the passphrase is wrong"
+    )
     done = cli("user", "list", str(vault_folder), env=credentials("nobody", ADMIN_PASSPHRASE))
-    _one_clear_line(done, "There is no user named “nobody”")
+    _one_clear_line(
+        done, "“nobody” cannot unlock this vault: the user name or the passphrase is wrong"
+    )
     _unchanged_but_state(before, vault_folder)
 
 
@@ -205,7 +209,7 @@ def test_passwd(vault_folder, cli):
     done = cli("passwd", str(vault_folder), env={**credentials(), "AFTERCARE_NEW_PASSPHRASE": new})
     assert (done.code, done.out.strip()) == (0, "Passphrase changed."), done.err
     done = cli("audit", "verify", str(vault_folder), env=credentials())
-    _one_clear_line(done, "Wrong passphrase")
+    _one_clear_line(done, "the user name or the passphrase is wrong")
     done = cli("audit", "verify", str(vault_folder), env=credentials(ADMIN, new))
     assert done.code == 0, done.err
 

@@ -86,7 +86,7 @@ def test_a_new_kit_replaces_the_code(make_vault, cli, tmp_path):
     conn.close()
     assert actions[:2] == [
         ("recovery_kit_written", "admin", {"sha256": hashlib.sha256(pdf.read_bytes()).hexdigest()}),
-        ("recovery_code_replaced", "admin", {}),
+        ("recovery_code_replaced", "admin", {"key_rotated": True}),
     ]
 
 

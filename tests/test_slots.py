@@ -84,7 +84,7 @@ def test_a_slot_moved_to_another_user_id_is_refused(make_vault):
         _slot_of(doc, 1)["user_id"] = 2  # the admin's slot claims to be wang's
 
     _edit_slot_file(folder, move)
-    assert "Wrong passphrase" in _refused(folder, ADMIN, ADMIN_PASSPHRASE)
+    assert "the user name or the passphrase is wrong" in _refused(folder, ADMIN, ADMIN_PASSPHRASE)
 
 
 def test_swapped_name_tags_never_give_another_identity(make_vault):
@@ -99,8 +99,8 @@ def test_swapped_name_tags_never_give_another_identity(make_vault):
     # is not the admin: refused, not signed in as the admin.
     assert "does not match the vault's users" in _refused(folder, ADMIN, TEAM["wang"][1])
     assert "does not match the vault's users" in _refused(folder, "wang", ADMIN_PASSPHRASE)
-    assert "Wrong passphrase" in _refused(folder, ADMIN, ADMIN_PASSPHRASE)
-    assert "Wrong passphrase" in _refused(folder, "wang", TEAM["wang"][1])
+    assert "the user name or the passphrase is wrong" in _refused(folder, ADMIN, ADMIN_PASSPHRASE)
+    assert "the user name or the passphrase is wrong" in _refused(folder, "wang", TEAM["wang"][1])
 
 
 def test_swapped_sealed_keys_are_refused(make_vault):
@@ -129,7 +129,9 @@ def test_edited_kdf_parameters_are_refused(vault_folder, field, value):
         _slot_of(doc, 1)["kdf"][field] = value
 
     _edit_slot_file(vault_folder, weaken)
-    assert "Wrong passphrase" in _refused(vault_folder, ADMIN, ADMIN_PASSPHRASE)
+    assert "the user name or the passphrase is wrong" in _refused(
+        vault_folder, ADMIN, ADMIN_PASSPHRASE
+    )
 
 
 def test_an_edited_recovery_slot_does_not_open(make_vault):

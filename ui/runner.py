@@ -42,6 +42,7 @@ class _Bridge(QObject):
 
     done = Signal(object)
     failed = Signal(object)
+    progressed = Signal(int)  # per cent done, for calls that can tell (re-keying the vault)
 
 
 class _Job(QRunnable):
@@ -95,11 +96,15 @@ class Runner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         changes: Iterable[str] | Callable[[Any], Any] = (),
+        with_progress: bool = False,
     ) -> None:
         """Run `fn()` on the worker; then `on_success(result)` and `changed`, or `on_error`.
 
         Without `on_error`, an error is shown in a message box over `parent`. `changes` is a
         list of change names, or a function of the result (for services that return one).
+        With `with_progress`, `fn` is called with a function that takes the fraction done
+        (0.0-1.0) from the worker thread, and the dialog shows a bar instead of a busy
+        indicator once the first fraction arrives.
         """
         progress = QProgressDialog(label, "", 0, 0, parent)
         progress.setObjectName("runner_progress")
@@ -143,8 +148,20 @@ class Runner(QObject):
             finally:
                 self.idle.emit()
 
+        def show_progress(percent: int) -> None:
+            if progress.maximum() != 100:
+                progress.setRange(0, 100)
+            progress.setValue(percent)
+
         bridge.done.connect(succeeded)
         bridge.failed.connect(failed)
+        bridge.progressed.connect(show_progress)
+        if with_progress:
+            work = fn
+
+            def fn() -> Any:
+                return work(lambda fraction: bridge.progressed.emit(int(fraction * 100)))
+
         self._pool.start(_Job(fn, bridge))
 
     def wait_for_idle(self, timeout_ms: int = 30_000) -> None:

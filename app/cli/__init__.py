@@ -16,7 +16,7 @@ import os
 import sys
 from types import ModuleType
 
-from app import __version__
+from app import __version__, hardening
 from app.errors import AftercareError
 from app.i18n import _, set_locale
 
@@ -58,6 +58,7 @@ def build_parser(extra: tuple[ModuleType, ...] = ()) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, extra: tuple[ModuleType, ...] = ()) -> int:
     os.umask(0o077)  # every file we create is private to the user: vaults, exports, temp files
+    hardening.no_core_dumps()  # the window starts here too
     argv = sys.argv[1:] if argv is None else argv
     set_locale(_language_from(argv))
     parser = build_parser(extra)

@@ -98,3 +98,18 @@ def calibrate() -> KdfParams:
 
 def hkdf(secret: bytes, salt: bytes, info: bytes, length: int = 32) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(secret)
+
+
+def dummy_derivation(secret: str, slot_file: object) -> None:
+    """The work of a real try, for a login name that has no slot: a derivation with the
+    parameters of the vault's first user slot (or the minimum), so that an unknown name
+    costs what a wrong passphrase costs and its answer comes no sooner."""
+    params = KdfParams()
+    for slot in getattr(slot_file, "slots", []):
+        if slot.kind == "user":
+            try:
+                params = KdfParams.from_record(slot.kdf_record)
+            except (ValueError, KeyError, TypeError):
+                continue
+            break
+    derive(secret, params.with_new_salt())

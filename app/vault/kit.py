@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from app import access
@@ -78,11 +79,16 @@ def write_kit(opened: OpenVault, code: str, out: str | Path, now: dt.datetime | 
     return digest
 
 
-def new_recovery_kit(opened: OpenVault, out: str | Path, now: dt.datetime | None = None) -> str:
+def new_recovery_kit(
+    opened: OpenVault,
+    out: str | Path,
+    now: dt.datetime | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> str:
     """Replace the recovery code (administrators) and write its kit; returns the new code."""
     access.require(opened, Action.REPLACE_RECOVERY_CODE)
     check_target(out)
-    code = opened.new_recovery_code()
+    code = opened.new_recovery_code(progress=progress)
     try:
         write_kit(opened, code, out, now)
     except KitNotWritten:

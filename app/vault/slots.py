@@ -175,8 +175,8 @@ def make_slot(
     return slot
 
 
-def open_slot(vault_id: str, slot: Slot, secret: str) -> bytes:
-    """The data key, or SlotOpenFailed."""
+def open_private(vault_id: str, slot: Slot, secret: str) -> X25519PrivateKey:
+    """The slot's private key (the costly part: an Argon2id derivation), or SlotOpenFailed."""
     aad = slot.associated_data(vault_id)
     try:
         secret_key = _slot_secret_key(slot, secret)
@@ -186,11 +186,29 @@ def open_slot(vault_id: str, slot: Slot, secret: str) -> bytes:
             aad,
         )
         private = X25519PrivateKey.from_private_bytes(raw)
-        if _raw_public(private.public_key()) != slot.public_key:
-            raise SlotOpenFailed
-        return _unseal(slot.sealed_data_key, private, slot.public_key, aad)
     except (InvalidTag, ValueError, KeyError) as exc:
         raise SlotOpenFailed from exc
+    if _raw_public(private.public_key()) != slot.public_key:
+        raise SlotOpenFailed
+    return private
+
+
+def unseal(vault_id: str, slot: Slot, private: X25519PrivateKey) -> bytes:
+    """The data key sealed to the slot, with its private key; SlotOpenFailed if edited.
+
+    The same slot re-sealed to a new data key (a rotation in progress) opens with the same
+    private key, so trying both costs one derivation."""
+    try:
+        return _unseal(
+            slot.sealed_data_key, private, slot.public_key, slot.associated_data(vault_id)
+        )
+    except (InvalidTag, ValueError, KeyError) as exc:
+        raise SlotOpenFailed from exc
+
+
+def open_slot(vault_id: str, slot: Slot, secret: str) -> bytes:
+    """The data key, or SlotOpenFailed."""
+    return unseal(vault_id, slot, open_private(vault_id, slot, secret))
 
 
 def reseal(vault_id: str, slot: Slot, new_data_key: bytes) -> None:
@@ -228,8 +246,32 @@ class SlotFile:
         tag = self.name_tag(login_name)
         return next((s for s in self.slots if s.kind == USER and s.name_tag == tag), None)
 
+    def users_named(self, login_name: str) -> list[Slot]:
+        """Every user slot for this name: one, unless someone added slots behind the program's
+        back (unlocking tries each; the database says which one is the user's)."""
+        tag = self.name_tag(login_name)
+        return [s for s in self.slots if s.kind == USER and s.name_tag == tag]
+
     def recovery(self) -> Slot | None:
         return next((s for s in self.slots if s.kind == RECOVERY), None)
+
+    def recoveries(self) -> list[Slot]:
+        return [s for s in self.slots if s.kind == RECOVERY]
+
+    def accounted(
+        self, user_slots: dict[int, str], recovery_slot: str | None
+    ) -> tuple[list[Slot], list[Slot]]:
+        """(kept, dropped): a slot is kept when the database accounts for it: a user row that
+        names this slot id, or the one recovery slot the database records. Anything else was
+        added behind the program's back (or outlived a crash) and must not get a data key."""
+        kept, dropped = [], []
+        for slot in self.slots:
+            if slot.kind == USER:
+                ok = slot.user_id is not None and user_slots.get(slot.user_id) == slot.slot_id
+            else:
+                ok = slot.kind == RECOVERY and slot.slot_id == recovery_slot
+            (kept if ok else dropped).append(slot)
+        return kept, dropped
 
     def by_user_id(self, user_id: int) -> Slot | None:
         return next((s for s in self.slots if s.kind == USER and s.user_id == user_id), None)

@@ -27,7 +27,7 @@ from app.access import Action
 from app.codes import Role
 from app.errors import AftercareError, LockedOut
 from app.i18n import _
-from app.storage import migrations
+from app.storage import keyring_repo, migrations
 from app.storage.connection import (
     Connection,
     DatabaseErrors,
@@ -36,10 +36,9 @@ from app.storage.connection import (
     is_damage,
     transaction,
 )
-from app.vault import kdf, lockout, passphrase, slots
+from app.vault import kdf, lockout, passphrase, rotation, slots
 
-DB_NAME = "vault.db"
-NEXT_KEYS = "vault.keys.next"  # slot file for a data key rotation in progress
+DB_NAME = rotation.DB_NAME
 
 
 @dataclass(frozen=True)
@@ -159,6 +158,7 @@ class Vault:
                         kdf.hkdf(data_key, vault_id.encode(), b"aftercare audit chain"),
                     ),
                 )
+                keyring_repo.set_recovery_slot(conn, recovery_slot.slot_id)
                 conn.execute(
                     "INSERT INTO unit (id, code, name, prefecture, signing_key, created_at) VALUES (1,?,?,?,?,?)",
                     (unit_code.strip(), unit_name.strip(), prefecture, signing_key, _utc_now()),
@@ -207,43 +207,53 @@ class Vault:
     def _slot_file(self) -> tuple[slots.SlotFile, bool]:
         return slots.read(self.folder)
 
+    def _counter(self, slot_file: slots.SlotFile, user_name: str) -> str:
+        """The failure counter of a login name: its slot's, or its salted hash's."""
+        found = slot_file.users_named(user_name)
+        if found:
+            return found[0].slot_id
+        return lockout.unknown_name_key(slot_file.name_tag(user_name))
+
     def unlock_wait(self, user_name: str) -> float:
         """Seconds the user must wait before the next try (for the unlock screen's countdown)."""
         slot_file, _spare = self._slot_file()
-        slot = slot_file.find_user(user_name)
-        return (
-            lockout.Lockout(self.folder).wait_seconds(slot.slot_id, self.clock()) if slot else 0.0
+        state = lockout.Lockout(self.folder)
+        return state.wait_seconds(self._counter(slot_file, user_name), self.clock())
+
+    def _refused(self, user_name: str) -> AftercareError:
+        # One message, whether the name exists or not (a stranger must not learn the names).
+        return AftercareError(
+            _(
+                "“{name}” cannot unlock this vault: the user name or the passphrase is wrong."
+            ).format(name=user_name.strip())
         )
 
     def unlock(self, user_name: str, secret: str) -> OpenVault:
         slot_file, from_spare = self._slot_file()
+        pending_file = rotation.read_next(self.folder)
         state = lockout.Lockout(self.folder)
-        now = self.clock()
-        slot = slot_file.find_user(user_name)
-        if slot is None:
-            state.record_failure(lockout.UNKNOWN_USER, now, "unknown user")
-            raise AftercareError(
-                _("There is no user named “{name}” in the vault {path}.").format(
-                    name=user_name, path=self.folder
+        with state.locked():
+            now = self.clock()
+            counter = self._counter(slot_file, user_name)
+            wait = state.wait_seconds(counter, now)
+            if wait > 0:
+                state.record_refused(counter, now)
+                raise LockedOut(
+                    _(
+                        "Too many wrong passphrases for “{name}”. Try again in {seconds} seconds."
+                    ).format(name=user_name, seconds=int(wait + 0.999)),
+                    wait,
                 )
-            )
-        wait = state.wait_seconds(slot.slot_id, now)
-        if wait > 0:
-            state.record_refused(slot.slot_id, now)
-            raise LockedOut(
-                _(
-                    "Too many wrong passphrases for “{name}”. Try again in {seconds} seconds."
-                ).format(name=user_name, seconds=int(wait + 0.999)),
-                wait,
-            )
-        try:
-            data_key = slots.open_slot(slot_file.vault_id, slot, secret)
-        except slots.SlotOpenFailed:
-            state.record_failure(slot.slot_id, now, "wrong passphrase")
-            raise AftercareError(
-                _("Wrong passphrase for “{name}”.").format(name=user_name)
-            ) from None
-        conn, slot_file = self._connect(data_key, slot_file, slot, secret)
+            keys = _keys_for(user_name, secret, [slot_file, pending_file])
+            if not keys:
+                known = slot_file.users_named(user_name) or (
+                    pending_file and pending_file.users_named(user_name)
+                )
+                if not known:
+                    kdf.dummy_derivation(secret, slot_file)
+                state.record_failure(counter, now, "wrong passphrase" if known else "unknown user")
+                raise self._refused(user_name)
+        conn, slot_file, slot, data_key = self._connect(keys, slot_file, pending_file, user_name)
         try:
             user = self._user_for_slot(conn, slot, user_name)
             open_vault = OpenVault(self, conn, data_key, user, slot_file)
@@ -255,40 +265,48 @@ class Vault:
             raise
         return open_vault
 
-    def _connect(self, data_key: bytes, slot_file: slots.SlotFile, slot: slots.Slot, secret: str):
-        try:
-            conn = connect(self.folder / DB_NAME, data_key)
-        except AftercareError as not_opened:
-            # A key rotation may have stopped between re-keying the database and replacing
-            # the slot file: the prepared slot file then holds the key that opens it.
-            pending = self.folder / NEXT_KEYS
-            if not pending.exists():
-                raise
+    def _connect(
+        self,
+        keys: list[tuple[slots.SlotFile, slots.Slot, bytes]],
+        slot_file: slots.SlotFile,
+        pending_file: slots.SlotFile | None,
+        user_name: str,
+    ) -> tuple[Connection, slots.SlotFile, slots.Slot, bytes]:
+        """Open the database with the first key that opens it, and settle a key rotation
+        that stopped halfway (app.vault.rotation): finished when only the new key opens the
+        database, forgotten when the old one still does."""
+        first_error: AftercareError | None = None
+        for found_in, slot, data_key in keys:
             try:
-                next_file = slots.SlotFile.from_bytes(pending.read_bytes())
-                next_slot = next(s for s in next_file.slots if s.slot_id == slot.slot_id)
-                data_key = slots.open_slot(next_file.vault_id, next_slot, secret)
-            except (StopIteration, ValueError, KeyError, TypeError, slots.SlotOpenFailed):
-                # Not in the prepared file (the removed user) or a stale, torn file.
-                raise not_opened from None
-            conn = connect(self.folder / DB_NAME, data_key)
-            slots.write(self.folder, next_file)
-            pending.unlink()
-            slot_file = next_file
-        try:
-            if migrations.needs_upgrade(conn):
-                from app.vault import backup
+                conn = connect(self.folder / DB_NAME, data_key)
+            except AftercareError as exc:
+                first_error = first_error or exc
+                continue
+            try:
+                if found_in is pending_file:
+                    rotation.finish(self.folder, conn, found_in)
+                elif pending_file is not None or rotation.next_path(self.folder).exists():
+                    rotation.abandon(self.folder, conn)
+                if migrations.needs_upgrade(conn):
+                    from app.vault import backup
 
-                backup.backup_before_upgrade(self.folder, conn, data_key)
-                migrations.migrate(conn)
-        except BaseException as exc:
-            conn.close()
-            # A damaged page shows up on the first read of it, which may be long after the
-            # header opened fine: say so, instead of an internal error.
-            if is_damage(exc):
-                raise damaged_error(self.folder / DB_NAME, exc) from None
-            raise
-        return conn, slot_file
+                    backup.backup_before_upgrade(self.folder, conn, data_key)
+                    migrations.migrate(conn)
+                _record_recovery_slot(conn, found_in)
+            except BaseException as exc:
+                conn.close()
+                # A damaged page shows up on the first read of it, which may be long after
+                # the header opened fine: say so, instead of an internal error.
+                if is_damage(exc):
+                    raise damaged_error(self.folder / DB_NAME, exc) from None
+                raise
+            return conn, found_in, slot, data_key
+        if pending_file is not None:
+            # A rotation stopped after its re-keying, and this slot is not in the new file:
+            # the removed user, or a passphrase that was just replaced.
+            raise self._refused(user_name)
+        assert first_error is not None
+        raise first_error
 
     @staticmethod
     def _user_for_slot(conn: Connection, slot: slots.Slot, user_name: str) -> User:
@@ -307,22 +325,26 @@ class Vault:
         return User(row[0], row[1], row[2])
 
     def reset_passphrase_with_recovery(
-        self, recovery_code: str, user_name: str, new_passphrase: str
+        self,
+        recovery_code: str,
+        user_name: str,
+        new_passphrase: str,
+        progress: Callable[[float], None] | None = None,
     ) -> None:
-        """Give a user who forgot their passphrase a new one, with the printed recovery code."""
+        """Give a user who forgot their passphrase a new one, with the printed recovery code;
+        the data key is changed, so the forgotten passphrase opens no copy of the key file."""
         digits = passphrase.normalise_recovery_code(recovery_code)
         slot_file, _spare = self._slot_file()
-        recovery = slot_file.recovery()
-        if recovery is None:
-            raise AftercareError(_("This vault has no recovery slot."))
-        try:
-            data_key = slots.open_slot(slot_file.vault_id, recovery, digits)
-        except slots.SlotOpenFailed:
+        pending_file = rotation.read_next(self.folder)
+        keys = _recovery_keys(digits, [slot_file, pending_file])
+        if not keys:
             raise AftercareError(
                 _("The recovery code does not open this vault. Check each group of digits.")
-            ) from None
-        conn, slot_file = self._connect(data_key, slot_file, recovery, digits)
+            )
+        conn, slot_file, recovery, data_key = self._connect(keys, slot_file, pending_file, "")
         try:
+            if recovery.slot_id != keyring_repo.recovery_slot(conn):
+                _refuse_unrecorded_recovery(conn, recovery)
             row = conn.execute(
                 "SELECT id, name, role FROM users WHERE name_key = ?",
                 (user_name.strip().casefold(),),
@@ -338,17 +360,84 @@ class Vault:
             opened = OpenVault(self, conn, data_key, user, slot_file)
             state = lockout.Lockout(self.folder)
             failures = state.unaudited()
-            opened._replace_user_slot(user, new_passphrase, action="passphrase_reset_by_recovery")
             # The failed tries that led to the reset belong in the trail too.
             with opened.write():
                 opened._audit_failures(failures)
-            state.record_success(opened._slot_file.by_user_id(user.id).slot_id)
+            opened._replace_user_slot(
+                user, new_passphrase, action=rotation.PASSPHRASE_RESET, progress=progress
+            )
+            state.record_success(opened._slot_file.by_user_id(user.id).slot_id, failures)
         except DatabaseErrors as exc:
             if is_damage(exc):
                 raise damaged_error(self.folder / DB_NAME, exc) from None
             raise
         finally:
             conn.close()
+
+
+def _keys_for(
+    user_name: str, secret: str, files: list[slots.SlotFile | None]
+) -> list[tuple[slots.SlotFile, slots.Slot, bytes]]:
+    """Every (file, slot, data key) the passphrase opens for this name, in the order tried:
+    the installed file first, then a rotation's new file. A slot that is in both (re-sealed
+    to the new key) costs one derivation."""
+    privates: dict[tuple[str, bytes], object] = {}
+    found = []
+    for slot_file in files:
+        if slot_file is None:
+            continue
+        for slot in slot_file.users_named(user_name):
+            known = (slot.slot_id, slot.public_key)
+            if known not in privates:
+                try:
+                    privates[known] = slots.open_private(slot_file.vault_id, slot, secret)
+                except slots.SlotOpenFailed:
+                    privates[known] = None
+            private = privates[known]
+            if private is None:
+                continue
+            with contextlib.suppress(slots.SlotOpenFailed):
+                found.append(
+                    (slot_file, slot, slots.unseal(slot_file.vault_id, slot, private))  # type: ignore[arg-type]
+                )
+    return found
+
+
+def _recovery_keys(
+    digits: str, files: list[slots.SlotFile | None]
+) -> list[tuple[slots.SlotFile, slots.Slot, bytes]]:
+    found = []
+    for slot_file in files:
+        for slot in slot_file.recoveries() if slot_file else []:
+            with contextlib.suppress(slots.SlotOpenFailed):
+                found.append((slot_file, slot, slots.open_slot(slot_file.vault_id, slot, digits)))
+    return found
+
+
+def _record_recovery_slot(conn: Connection, slot_file: slots.SlotFile) -> None:
+    """A vault made before the database recorded its recovery slot records the one in its
+    key file (the first: a slot added behind the program's back comes after it)."""
+    recovery = slot_file.recovery()
+    if keyring_repo.recovery_slot(conn) is None and recovery is not None:
+        with transaction(conn):
+            keyring_repo.set_recovery_slot(conn, recovery.slot_id)
+
+
+def _refuse_unrecorded_recovery(conn: Connection, slot: slots.Slot) -> None:
+    with transaction(conn):
+        audit.record(
+            conn,
+            user_id=None,
+            user_name=None,
+            action="key_slot_refused",
+            detail={"slot": slot.slot_id, "kind": slot.kind},
+        )
+    raise AftercareError(
+        _(
+            "The recovery code opens a recovery slot this vault does not record; it was added "
+            "behind the program's back and is refused (the refusal is in the audit trail)."
+        )
+    )
 
 
 class OpenVault:
@@ -419,13 +508,22 @@ class OpenVault:
     def _finish_unlock(self, state: lockout.Lockout, slot: slots.Slot, from_spare: bool) -> None:
         # The failures are cleared from vault.state only once they are in the trail, so a
         # crash in between can repeat an entry but never lose one.
+        # A slot that no user row and no recorded recovery slot accounts for was added
+        # behind the program's back: it is dropped from the file, and the trail says so.
         failures = state.unaudited()
+        kept, dropped = self._slot_file.accounted(
+            keyring_repo.user_slots(self.conn), keyring_repo.recovery_slot(self.conn)
+        )
         with self.write():
             self._audit_failures(failures)
+            rotation.audit_dropped(self.conn, None, None, [s.slot_id for s in dropped])
             self.audit("unlock", detail={"spare_key_file": True} if from_spare else None)
-        state.record_success(slot.slot_id)
-        if from_spare:
-            slots.write(self.folder, self._slot_file)
+            if dropped or from_spare:
+                self._slot_file = slots.SlotFile(
+                    self._slot_file.vault_id, self._slot_file.name_salt, kept
+                )
+                slots.write(self.folder, self._slot_file)
+        state.record_success(slot.slot_id, failures)
 
     # --- users ---------------------------------------------------------------------------
 
@@ -476,8 +574,8 @@ class OpenVault:
         self._slot_file = new_file
         return User(user_id, name, role)
 
-    def remove_user(self, name: str) -> None:
-        """Delete the user's slot and rotate the data key, re-wrapping every remaining slot."""
+    def remove_user(self, name: str, progress: Callable[[float], None] | None = None) -> None:
+        """Delete the user and their slot, and change the data key (app.vault.rotation)."""
         access.require(self, Action.MANAGE_USERS)
         row = self.conn.execute(
             "SELECT id, name, role FROM users WHERE name_key = ?", (name.strip().casefold(),)
@@ -496,45 +594,71 @@ class OpenVault:
             <= 1
         ):
             raise AftercareError(_("The last administrator cannot be removed."))
-        new_key = secrets.token_bytes(32)
-        remaining = [s for s in self._slot_file.slots if s.user_id != row[0]]
-        for slot in remaining:
-            slots.reseal(self._slot_file.vault_id, slot, new_key)
-        new_file = slots.SlotFile(self._slot_file.vault_id, self._slot_file.name_salt, remaining)
-        with self.write():
-            self.conn.execute("DELETE FROM users WHERE id = ?", (row[0],))
-            self.audit("user_removed", detail={"user": row[1], "role": row[2], "key_rotated": True})
-        # Order matters for a crash at any point: the prepared slot file first, then the
-        # re-key (one SQLCipher transaction), then the slot file replaced.
-        pending = self.folder / NEXT_KEYS
-        from app.fileio import atomic_write_bytes
+        removed = {s.slot_id for s in self._slot_file.slots if s.user_id == row[0]}
+        self._rotate(
+            rotation.Change(
+                rotation.REMOVE_USER,
+                self.user.id,
+                self.user.name,
+                user_id=row[0],
+                detail={"user": row[1], "role": row[2]},
+            ),
+            without=removed,
+            new=[],
+            progress=progress,
+        )
 
-        atomic_write_bytes(pending, new_file.to_bytes())
-        self._rekey(new_key)
-        slots.write(self.folder, new_file)
-        pending.unlink()
-        self._data_key = new_key
-        self._slot_file = new_file
+    def _rotate(
+        self,
+        change: rotation.Change,
+        *,
+        without: set[str],
+        new: list[slots.Slot],
+        progress: Callable[[float], None] | None,
+    ) -> None:
+        # The file as it is on disk, not as it was at unlock: a slot added since then is seen,
+        # left out and audited.
+        with contextlib.suppress(AftercareError):
+            on_disk, _spare = slots.read(self.folder)
+            if on_disk.vault_id == self._slot_file.vault_id:
+                self._slot_file = on_disk
+        self._data_key, self._slot_file = rotation.rotate(
+            self.folder,
+            self.conn,
+            self._slot_file,
+            change,
+            without=without,
+            new=new,
+            progress=progress,
+        )
 
-    def _rekey(self, new_key: bytes) -> None:
-        # SQLCipher cannot re-key a database in WAL mode; leave it, re-key, return to WAL.
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.execute("PRAGMA journal_mode = DELETE")
-        self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-
-    def change_passphrase(self, old: str, new: str) -> None:
+    def change_passphrase(
+        self, old: str, new: str, progress: Callable[[float], None] | None = None
+    ) -> None:
+        """A new passphrase, and a new data key: the old passphrase opens no copy of the
+        key file (a backup's) onto the database as it is now."""
         passphrase.require_acceptable(new, self.user.name)
         slot = self._slot_file.by_user_id(self.user.id)
         try:
+            if slot is None:
+                raise slots.SlotOpenFailed
             slots.open_slot(self._slot_file.vault_id, slot, old)
         except slots.SlotOpenFailed:
             raise AftercareError(
                 _("The current passphrase is wrong; nothing was changed.")
             ) from None
-        self._replace_user_slot(self.user, new, action="passphrase_changed")
+        self._replace_user_slot(
+            self.user, new, action=rotation.PASSPHRASE_CHANGED, progress=progress
+        )
 
-    def _replace_user_slot(self, user: User, new: str, *, action: str) -> None:
+    def _replace_user_slot(
+        self,
+        user: User,
+        new: str,
+        *,
+        action: str,
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
         old = self._slot_file.by_user_id(user.id)
         params = kdf.KdfParams.from_record(old.kdf_record) if old else None
         slot = slots.make_slot(
@@ -546,29 +670,61 @@ class OpenVault:
             data_key=self._data_key,
             kdf_params=params,
         )
-        others = [s for s in self._slot_file.slots if s.user_id != user.id or s.kind != slots.USER]
-        new_file = slots.SlotFile(
-            self._slot_file.vault_id, self._slot_file.name_salt, [*others, slot]
-        )
-        with self.write():
-            self.conn.execute("UPDATE users SET slot_id = ? WHERE id = ?", (slot.slot_id, user.id))
-            audit.record(
-                self.conn,
+        self._rotate(
+            rotation.Change(
+                action,
+                user.id if action == rotation.PASSPHRASE_RESET else self.user.id,
+                user.name if action == rotation.PASSPHRASE_RESET else self.user.name,
                 user_id=user.id,
-                user_name=user.name,
-                action=action,
+                slot_id=slot.slot_id,
                 detail={"user": user.name},
+            ),
+            without={s.slot_id for s in self._slot_file.slots if s.user_id == user.id},
+            new=[slot],
+            progress=progress,
+        )
+
+    def reset_with_recovery(
+        self,
+        recovery_code: str,
+        user_name: str,
+        new_passphrase: str,
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
+        """What `Vault.reset_passphrase_with_recovery` does, on this open vault (the Users
+        page): the key changes under this connection, which must stay usable."""
+        access.require(self, Action.MANAGE_USERS)
+        digits = passphrase.normalise_recovery_code(recovery_code)
+        recorded = keyring_repo.recovery_slot(self.conn)
+        recovery = next((s for s in self._slot_file.recoveries() if s.slot_id == recorded), None)
+        try:
+            if recovery is None:
+                raise slots.SlotOpenFailed
+            slots.open_slot(self._slot_file.vault_id, recovery, digits)
+        except slots.SlotOpenFailed:
+            raise AftercareError(
+                _("The recovery code does not open this vault. Check each group of digits.")
+            ) from None
+        row = self.conn.execute(
+            "SELECT id, name, role FROM users WHERE name_key = ?", (user_name.strip().casefold(),)
+        ).fetchone()
+        if row is None:
+            raise AftercareError(
+                _("There is no user named “{name}” in the vault {path}.").format(
+                    name=user_name, path=self.folder
+                )
             )
-            slots.write(self.folder, new_file)
-        self._slot_file = new_file
+        passphrase.require_acceptable(new_passphrase, row[1])
+        self._replace_user_slot(
+            User(row[0], row[1], row[2]),
+            new_passphrase,
+            action=rotation.PASSPHRASE_RESET,
+            progress=progress,
+        )
 
-    def reload_key_slots(self) -> None:
-        """Read vault.keys again after another connection changed it (a recovery-code reset
-        made while this vault is open), so later slot changes start from the file as it is."""
-        self._slot_file, _spare = slots.read(self.folder)
-
-    def new_recovery_code(self) -> str:
-        """Replace the recovery slot: the old printed code stops working."""
+    def new_recovery_code(self, progress: Callable[[float], None] | None = None) -> str:
+        """Replace the recovery slot and change the data key: the old printed code stops
+        working, on this key file and on every older copy of it."""
         access.require(self, Action.REPLACE_RECOVERY_CODE)
         code = passphrase.new_recovery_code()
         slot = slots.make_slot(
@@ -579,14 +735,14 @@ class OpenVault:
             secret=passphrase.normalise_recovery_code(code),
             data_key=self._data_key,
         )
-        others = [s for s in self._slot_file.slots if s.kind != slots.RECOVERY]
-        new_file = slots.SlotFile(
-            self._slot_file.vault_id, self._slot_file.name_salt, [*others, slot]
+        self._rotate(
+            rotation.Change(
+                rotation.RECOVERY_REPLACED, self.user.id, self.user.name, slot_id=slot.slot_id
+            ),
+            without={s.slot_id for s in self._slot_file.recoveries()},
+            new=[slot],
+            progress=progress,
         )
-        with self.write():
-            self.audit("recovery_code_replaced")
-            slots.write(self.folder, new_file)
-        self._slot_file = new_file
         return code
 
     def data_key_for_backup(self) -> bytes:

@@ -25,7 +25,7 @@ restored into a new folder, then unlocked). Outcomes:
 A changed vault.keys is opened by every user of the team and by the recovery code (the
 admin alone reads only the admin's slot). Each must open to the original data or be
 refused; when one slot's bytes were changed and the file still parses, that user is refused
-("Wrong passphrase", "no user named ...": the spare copy is consulted only when vault.keys
+("the user name or the passphrase is wrong": the spare copy is consulted only when vault.keys
 cannot be read at all) while every other user opens the vault ("refused for the changed
 slot"). A change that leaves the file's content as it was (JSON white space, hex case)
 opens for everyone ("intact: JSON layout only").

@@ -46,7 +46,10 @@ def test_wrong_passphrase_is_said_inline(qtbot, window):
     qtbot.keyClick(page.passphrase_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.error_label.text() != "" and not window.runner.busy)
 
-    assert page.error_label.text() == "Wrong passphrase for “wang”."
+    assert (
+        page.error_label.text()
+        == "“wang” cannot unlock this vault: the user name or the passphrase is wrong."
+    )
     assert not window.ctx.is_unlocked
     assert page.passphrase_edit.text() == ""
     assert page.unlock_button.isEnabled()
@@ -58,7 +61,10 @@ def test_unknown_user_is_said_inline(qtbot, window):
     qtbot.keyClicks(page.passphrase_edit, "whatever it is")
     page.unlock()
     qtbot.waitUntil(lambda: page.error_label.text() != "" and not window.runner.busy)
-    assert "There is no user named “nobody”" in page.error_label.text()
+    assert (
+        page.error_label.text()
+        == "“nobody” cannot unlock this vault: the user name or the passphrase is wrong."
+    )
 
 
 def test_countdown_after_five_failures(qtbot, team_vault, ctx, clock):

@@ -153,9 +153,10 @@ class SettingsPage(Page):
             return
         old, new = dialog.current.text(), dialog.passphrase.text()
         self.runner.run(
-            lambda: opened.change_passphrase(old, new),
+            lambda report: opened.change_passphrase(old, new, progress=report),
             parent=self,
-            label=_("Changing the passphrase..."),
+            with_progress=True,
+            label=_("Changing the passphrase and re-encrypting the vault under a new data key..."),
             on_success=lambda _result: self.status.emit(_("Your passphrase was changed.")),
             changes=[AUDIT],
         )

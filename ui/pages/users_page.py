@@ -223,9 +223,10 @@ class UsersPage(Page):
             return
         opened = self.ctx.opened
         self.runner.run(
-            lambda: opened.remove_user(name),
+            lambda report: opened.remove_user(name, progress=report),
             parent=self,
-            label=_("Removing the user and changing the data key..."),
+            with_progress=True,
+            label=_("Removing the user and re-encrypting the vault under a new data key..."),
             on_success=lambda _result: self.status.emit(
                 _("User “{name}” removed; the data key was changed.").format(name=name)
             ),
@@ -240,14 +241,13 @@ class UsersPage(Page):
         name, code = dialog.user_edit.text().strip(), dialog.code_edit.text()
         secret = dialog.passphrase.text()
 
-        def work() -> None:
-            opened.vault.reset_passphrase_with_recovery(code, name, secret)
-            opened.reload_key_slots()
-
         self.runner.run(
-            work,
+            lambda report: opened.reset_with_recovery(code, name, secret, progress=report),
             parent=self,
-            label=_("Setting the new passphrase..."),
+            with_progress=True,
+            label=_(
+                "Setting the new passphrase and re-encrypting the vault under a new data key..."
+            ),
             on_success=lambda _result: self.status.emit(
                 _("The passphrase of “{name}” was replaced.").format(name=name)
             ),
@@ -296,8 +296,9 @@ class UsersPage(Page):
                 self._show_code(exc.code, unit)
 
         self.runner.run(
-            lambda: kit.new_recovery_kit(opened, path),
+            lambda report: kit.new_recovery_kit(opened, path, progress=report),
             parent=self,
+            with_progress=True,
             label=_("Making a new recovery kit..."),
             on_success=written,
             on_error=failed,
