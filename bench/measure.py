@@ -32,7 +32,7 @@ from app.reports.summary_format import make_summary_document, protection_for
 from app.reports.suppression import protect_body
 from app.reports.tables import build_summary_body, summary_body
 from app.services import Services
-from app.storage import cases_repo, summary_repo
+from app.storage import cases_repo, list_repo, summary_repo
 from app.vault import backup
 from bench import vaults
 
@@ -236,11 +236,16 @@ def run(size: int, kind: str, runs: int) -> dict:
             )
             out["save_section_ms_p50"] = _ms(save_section(services, numbers[:15]))
 
-            def first_page():
-                ids = services.lists.ids()
-                services.lists.rows(ids[:PAGE])
+            def first_page(sort: str = "opened_on", descending: bool = True) -> None:
+                services.lists.page(None, sort, descending, limit=PAGE)
 
             out["list_first_page_ms"] = _ms(median_of(first_page, max(runs, 5)))
+            out["list_first_page_ms_worst"] = max(
+                _ms(median_of(lambda s=sort, d=d: first_page(s, d), max(runs, 5)))
+                for sort in list_repo.SORT_COLUMNS
+                for d in (True, False)
+            )
+            out["list_count_ms"] = _ms(median_of(services.lists.count, max(runs, 5)))
 
             out["summary_s"] = round(median_of(lambda: summary(services, QUARTER), runs), 3)
             out["summary_year_s"] = round(median_of(lambda: summary(services, YEAR), runs), 3)

@@ -52,6 +52,24 @@ class CaseList(VaultService):
             self.conn, filters or CaseFilter(), sort, descending, self.today()
         )
 
+    def page(
+        self,
+        filters: CaseFilter | None = None,
+        sort: str = "opened_on",
+        descending: bool = True,
+        after: list_repo.Cursor | None = None,
+        limit: int = 100,
+    ) -> tuple[list[CaseRow], list_repo.Cursor | None]:
+        """A page of rows in the asked order, after `after`; and the cursor of the next page
+        (None at the end). The cost of a page does not grow with the vault."""
+        ids, cursor = list_repo.page_ids(
+            self.conn, filters or CaseFilter(), sort, descending, self.today(), after, limit
+        )
+        return self.rows(ids), cursor
+
+    def count(self, filters: CaseFilter | None = None) -> int:
+        return list_repo.count(self.conn, filters or CaseFilter(), self.today())
+
     def rows(self, case_ids: list[int]) -> list[CaseRow]:
         return [self._visible(r) for r in list_repo.rows(self.conn, case_ids, self.today())]
 

@@ -29,18 +29,14 @@ NEXT_FOLLOWUP_SQL = (
     "(SELECT min(f.due_on) FROM followups f WHERE f.case_id = c.id AND f.done_on IS NULL)"
 )
 
-SORT_COLUMNS = {
-    "case_number": "c.case_number",
-    "name": "c.full_name",
-    "group": GROUP_SQL,
-    "age": AGE_SQL,
-    "status": "c.status",
-    "opened_on": "c.opened_on",
-    "next_followup": NEXT_FOLLOWUP_SQL,
-}
+# A person's date of birth, or the opening date less the age at intake: a later one is a
+# younger person at any date. Word for word the expression of the indexes of schema v9.
+BIRTH_SQL = "coalesce(c.date_of_birth, date(c.opened_on, '-' || c.age_at_intake || ' years'))"
 
-# Sort keys whose column is NOT NULL in the schema.
-NOT_NULL_SORTS = frozenset({"case_number", "name", "status", "opened_on"})
+# The orders the list offers (`_runs`). Within equal values each continues by what its index
+# holds next: status by opening date, age by birth date, group by age (and 'other' by sex
+# first), the next follow-up by which follow-up was entered first; then by id.
+SORT_COLUMNS = ("case_number", "name", "group", "age", "status", "opened_on", "next_followup")
 
 
 @dataclass(frozen=True)
@@ -66,8 +62,87 @@ class CaseRow:
     next_followup: dt.date | None
 
 
-def list_ids(conn, filters: CaseFilter, sort: str, descending: bool, today: dt.date) -> list[int]:
-    where, args = [], {"today": today.isoformat()}
+# --- orders as walks along indexes ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One stretch of an order: the rows matching `where`, by `keys` (the last one unique),
+    all in one direction, so that one index gives them in order and a page continues after
+    the keys of the previous page's last row."""
+
+    where: str
+    keys: tuple[str, ...]
+    descending: bool
+    source: str = "cases c"
+
+
+# Where a list of runs stopped: (the run, the keys of the last row given).
+Cursor = tuple[int, tuple[object, ...]]
+
+_FIRST_OPEN = (
+    "f.done_on IS NULL AND NOT EXISTS (SELECT 1 FROM followups g WHERE g.case_id = f.case_id"
+    " AND g.done_on IS NULL AND (g.due_on < f.due_on OR (g.due_on = f.due_on AND g.id < f.id)))"
+)
+_NO_OPEN = "NOT EXISTS (SELECT 1 FROM followups g WHERE g.case_id = c.id AND g.done_on IS NULL)"
+
+
+def _adult_born_by(today: dt.date) -> str:
+    """The latest birth date of someone 18 or older today, as the age rule counts (a string
+    compare: for 29 February the day need not exist)."""
+    return f"{today.year - 18:04d}-{today:%m-%d}"
+
+
+def _group_runs(today: dt.date) -> list[_Run]:
+    """Ascending by group (boy, girl, other, woman), then by age, younger first; 'other' by
+    sex first. Each run is a range of the index cases_sex_born."""
+    adult = f"'{_adult_born_by(today)}'"
+    by_age = (BIRTH_SQL, "c.id")
+    by_id = ("c.id",)
+    return [
+        _Run(f"c.sex = 'male' AND {BIRTH_SQL} > {adult}", by_age, True),
+        _Run(f"c.sex = 'female' AND {BIRTH_SQL} > {adult}", by_age, True),
+        _Run(f"c.sex = 'female' AND {BIRTH_SQL} IS NULL", by_id, False),
+        _Run(f"c.sex = 'male' AND {BIRTH_SQL} <= {adult}", by_age, True),
+        _Run(f"c.sex = 'male' AND {BIRTH_SQL} IS NULL", by_id, False),
+        _Run(f"c.sex = 'unknown' AND {BIRTH_SQL} IS NOT NULL", by_age, True),
+        _Run(f"c.sex = 'unknown' AND {BIRTH_SQL} IS NULL", by_id, False),
+        _Run(f"c.sex = 'female' AND {BIRTH_SQL} <= {adult}", by_age, True),
+    ]
+
+
+def _runs(sort: str, descending: bool, today: dt.date) -> list[_Run]:
+    """The runs of an order, empty values last in both directions."""
+    if sort == "group":
+        ascending = _group_runs(today)
+        if not descending:
+            return ascending
+        return [_Run(r.where, r.keys, not r.descending) for r in reversed(ascending)]
+    if sort == "age":  # younger first: a later birth date
+        return [
+            _Run(f"{BIRTH_SQL} IS NOT NULL", (BIRTH_SQL, "c.id"), not descending),
+            _Run(f"{BIRTH_SQL} IS NULL", ("c.id",), descending),
+        ]
+    if sort == "next_followup":  # a case at its first open follow-up, then cases with none
+        return [
+            _Run(
+                _FIRST_OPEN,
+                ("f.due_on", "f.id"),
+                descending,
+                "followups f JOIN cases c ON c.id = f.case_id",
+            ),
+            _Run(_NO_OPEN, ("c.id",), descending),
+        ]
+    keys = {
+        "case_number": ("c.case_number",),
+        "name": ("c.full_name", "c.id"),
+        "status": ("c.status", "c.opened_on", "c.id"),
+    }.get(sort, ("c.opened_on", "c.id"))
+    return [_Run("1", keys, descending)]
+
+
+def _filter_sql(filters: CaseFilter, args: dict[str, object]) -> list[str]:
+    where = []
     if filters.status:
         where.append("c.status = :status")
         args["status"] = filters.status
@@ -76,7 +151,8 @@ def list_ids(conn, filters: CaseFilter, sort: str, descending: bool, today: dt.d
         args["group"] = filters.group
     if filters.followup_overdue:
         where.append(
-            "EXISTS (SELECT 1 FROM followups f WHERE f.case_id = c.id AND f.done_on IS NULL AND f.due_on < :today)"
+            "EXISTS (SELECT 1 FROM followups o WHERE o.case_id = c.id AND o.done_on IS NULL"
+            " AND o.due_on < :today)"
         )
     if filters.exploitation:
         where.append("c.primary_exploitation = :exploitation")
@@ -95,16 +171,60 @@ def list_ids(conn, filters: CaseFilter, sort: str, descending: bool, today: dt.d
         args["division"] = prefix + "%"
     if filters.case_ids is not None:
         where.append(f"c.id IN ({','.join(str(int(i)) for i in filters.case_ids) or 'NULL'})")
-    order = SORT_COLUMNS.get(sort, "c.opened_on")
-    direction = "DESC" if descending else "ASC"
-    sql = "SELECT c.id FROM cases c"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    # Unknown values last; columns that are never NULL skip that term, so the order can come
-    # straight from an index (cases_opened) instead of a sort of every row.
-    nulls_last = "" if sort in NOT_NULL_SORTS else f"{order} IS NULL, "
-    sql += f" ORDER BY {nulls_last}{order} {direction}, c.id {direction}"
-    return [r[0] for r in conn.execute(sql, args)]
+    return where
+
+
+def page_ids(
+    conn,
+    filters: CaseFilter,
+    sort: str,
+    descending: bool,
+    today: dt.date,
+    after: Cursor | None = None,
+    limit: int | None = None,
+) -> tuple[list[int], Cursor | None]:
+    """Up to `limit` case ids (all without one) in the asked order, after `after`, and the
+    cursor for the next page (None at the end). Each run is one query that walks an index
+    and stops at the limit, so a page costs about the same at any size of vault."""
+    runs = _runs(sort, descending, today)
+    first, last = after if after is not None else (0, None)
+    ids: list[int] = []
+    for number in range(first, len(runs)):
+        run = runs[number]
+        args: dict[str, object] = {"today": today.isoformat()}
+        where = [run.where, *_filter_sql(filters, args)]
+        if last is not None and number == first:
+            marks = ", ".join(f":k{i}" for i in range(len(run.keys)))
+            after_sign = "<" if run.descending else ">"
+            # The first term alone is what SQLite turns into a range of an expression index.
+            where.append(f"{run.keys[0]} {after_sign}= :k0")
+            where.append(f"({', '.join(run.keys)}) {after_sign} ({marks})")
+            args.update({f"k{i}": value for i, value in enumerate(last)})
+        direction = " DESC" if run.descending else ""
+        sql = (
+            f"SELECT c.id, {', '.join(run.keys)} FROM {run.source} WHERE {' AND '.join(where)}"
+            f" ORDER BY {', '.join(k + direction for k in run.keys)}"
+        )
+        wanted = None if limit is None else limit - len(ids)
+        if wanted is not None:
+            sql += f" LIMIT {wanted}"
+        found = conn.execute(sql, args).fetchall()
+        ids.extend(row[0] for row in found)
+        if wanted is not None and len(found) == wanted:
+            return ids, (number, tuple(found[-1][1:]))
+    return ids, None
+
+
+def list_ids(conn, filters: CaseFilter, sort: str, descending: bool, today: dt.date) -> list[int]:
+    """Every matching case id in the asked order (the same order as `page_ids`)."""
+    return page_ids(conn, filters, sort, descending, today)[0]
+
+
+def count(conn, filters: CaseFilter, today: dt.date) -> int:
+    args: dict[str, object] = {"today": today.isoformat()}
+    where = _filter_sql(filters, args)
+    sql = "SELECT count(*) FROM cases c" + (" WHERE " + " AND ".join(where) if where else "")
+    return conn.execute(sql, args).fetchone()[0]
 
 
 def rows(conn, case_ids: list[int], today: dt.date) -> list[CaseRow]:

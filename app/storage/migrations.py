@@ -13,7 +13,7 @@ from collections.abc import Callable
 from app.errors import AftercareError
 from app.i18n import _
 from app.storage.connection import Connection, user_version
-from app.storage.schema import v1, v2, v3, v4, v5, v6, v7, v8
+from app.storage.schema import v1, v2, v3, v4, v5, v6, v7, v8, v9
 
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: v1.upgrade,
@@ -24,6 +24,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     6: v6.upgrade,
     7: v7.upgrade,
     8: v8.upgrade,
+    9: v9.upgrade,
 }
 LATEST = max(STEPS)
 

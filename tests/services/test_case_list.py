@@ -118,12 +118,43 @@ def test_search_results_can_be_listed(shared_team: Team, ids_by_number):
     assert lists.ids(CaseFilter(case_ids=())) == []
 
 
+def _born(case: Case) -> dt.date | None:
+    """The birth date the list orders ages by: known, or the opening date less the age."""
+    person = case.person
+    if person.date_of_birth is not None:
+        return person.date_of_birth
+    if person.age_at_intake is None:
+        return None
+    return case.opened_on.replace(year=case.opened_on.year - person.age_at_intake)
+
+
+_SEX_IN_OTHER = {"female": 0, "male": 1, "unknown": 2}  # 'other' is ordered by sex first
+
+
+def _sort_key(column: str, case: Case, case_id: int) -> tuple:
+    """The documented order within equal values (app/storage/list_repo.py)."""
+    facts, born = _facts(case), _born(case)
+    # Ages walk the birth-date index backwards (a later date is younger), ids with them.
+    by_age = (-born.toordinal(), -case_id) if born else (case_id,)
+    if column == "status":
+        return (facts["status"], facts["opened_on"], case_id)
+    if column == "age":
+        return by_age
+    if column == "group":
+        sex = _SEX_IN_OTHER[case.person.sex] if facts["group"] == "other" else 0
+        return (facts["group"], sex, born is None, *by_age)
+    # Next follow-up: equal dates go by which follow-up was stored first; the seeded cases were
+    # stored one after another, so that is by case id, as for the other columns.
+    return (facts[column], case_id)
+
+
 def _expected_order(column: str, descending: bool, ids: dict[str, int]) -> list[int]:
-    """ORDER BY value IS NULL, value, id (both in the asked direction): empty values last."""
-    facts = [(_facts(c)[column], ids[c.case_number]) for c in seeded_cases()]
-    known = sorted(((v, i) for v, i in facts if v is not None), reverse=descending)
-    unknown = sorted((i for v, i in facts if v is None), reverse=descending)
-    return [i for _v, i in known] + unknown
+    """Empty values last in both directions; otherwise `_sort_key`, in the asked direction."""
+    cases = [(c, ids[c.case_number]) for c in seeded_cases()]
+    known = [(c, i) for c, i in cases if _facts(c)[column] is not None]
+    unknown = sorted((i for c, i in cases if _facts(c)[column] is None), reverse=descending)
+    known.sort(key=lambda item: _sort_key(column, *item), reverse=descending)
+    return [i for _c, i in known] + unknown
 
 
 @pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
@@ -134,6 +165,25 @@ def test_each_sort_column_orders_the_list(
     lists = shared_team.services("caseworker").lists
     got = lists.ids(sort=column, descending=descending)
     assert got == _expected_order(column, descending, ids_by_number)
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+@pytest.mark.parametrize("column", sorted(SORT_COLUMNS))
+def test_pages_continue_where_the_last_one_stopped(shared_team: Team, column, descending):
+    lists = shared_team.services("caseworker").lists
+    everything = lists.ids(sort=column, descending=descending)
+    paged, cursor = [], None
+    while True:
+        rows, cursor = lists.page(None, column, descending, cursor, limit=2)
+        paged += [row.case_id for row in rows]
+        if cursor is None:
+            break
+    assert paged == everything
+    assert lists.count() == len(everything)
+    closed = CaseFilter(status="closed")
+    rows, _cursor = lists.page(closed, column, descending, limit=len(everything))
+    assert [r.case_id for r in rows] == lists.ids(closed, column, descending)
+    assert lists.count(closed) == len(rows) > 0
 
 
 @pytest.mark.parametrize("role", ROLES)

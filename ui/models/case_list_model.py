@@ -1,9 +1,10 @@
-"""The case list: ids in the chosen order, rows fetched a page at a time (Anki's browser idea).
+"""The case list: rows in the chosen order, fetched a page at a time as the view scrolls.
 
-`reload()` asks the service for the ids that match the filters and the search, in the order
-of the sort column (the database sorts, never Python), and fetches the first page. The view
-asks for more through `canFetchMore()` / `fetchMore()` as it scrolls to the end, one page per
-request, so 100,000 cases cost one id query and a page of rows at a time.
+`reload()` asks the service for the first page of the cases that match the filters and the
+search, in the order of the sort column (the database walks an index, never Python), and how
+many match. The view asks for more through `canFetchMore()` / `fetchMore()` as it scrolls to
+the end; each page continues after the last row of the one before (the service's cursor), so
+a page costs the same in a vault of 1,000 cases as in one of 100,000.
 
 Masks: the service already masks a name the role may not see; this model also shows a mask,
 not a blank, in the next follow-up column for a role that may not read follow-ups, and
@@ -25,7 +26,7 @@ from app.access import Level
 from app.codes import CaseStatus, Group, Section, label
 from app.i18n import N_, _, format_date
 from app.services.listing import CaseList
-from app.storage.list_repo import CaseFilter, CaseRow
+from app.storage.list_repo import CaseFilter, CaseRow, Cursor
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -82,8 +83,9 @@ class CaseListModel(QAbstractTableModel):
         self._lists = lists
         self._today = today
         self.page_size = page_size
-        self._ids: list[int] = []
         self._rows: list[CaseRow] = []
+        self._cursor: Cursor | None = None  # where the next page starts; None: no more
+        self._total = 0
         self._filters = CaseFilter()
         self._search_ids: tuple[int, ...] | None = None
         self._sort_column = Column.OPENED
@@ -141,34 +143,33 @@ class CaseListModel(QAbstractTableModel):
         `recount`: cases may have been added or removed, so the unfiltered total is stale.
         """
         self.beginResetModel()
-        self._rows = []
-        self._ids = []
+        self._rows, self._cursor, self._total = [], None, 0
         if recount:
             self._all_total = None
         if self._lists is not None:
-            filters = replace(self._filters, case_ids=self._search_ids)
-            self._ids = self._lists.ids(filters, SORT_KEYS[self._sort_column], self._descending)
-            self._rows = self._fetch(0, max(self.page_size, keep_rows))
-            if filters == CaseFilter():
-                self._all_total = len(self._ids)
+            self._rows, self._cursor = self._page(None, max(self.page_size, keep_rows))
+            self._total = self._lists.count(self._query_filters())
+            if self._query_filters() == CaseFilter():
+                self._all_total = self._total
         self.endResetModel()
 
-    def _fetch(self, start: int, count: int) -> list[CaseRow]:
-        wanted = self._ids[start : start + count]
-        rows = self._lists.rows(wanted) if wanted else []
-        if len(rows) < len(wanted):  # deleted since the id query: forget those ids
-            found = {r.case_id for r in rows}
-            self._ids[start : start + count] = [i for i in wanted if i in found]
-        return rows
+    def _query_filters(self) -> CaseFilter:
+        return replace(self._filters, case_ids=self._search_ids)
+
+    def _page(self, after: Cursor | None, count: int) -> tuple[list[CaseRow], Cursor | None]:
+        assert self._lists is not None
+        return self._lists.page(
+            self._query_filters(), SORT_KEYS[self._sort_column], self._descending, after, count
+        )
 
     def total(self) -> int:
         """How many cases match (fetched or not)."""
-        return len(self._ids)
+        return self._total
 
     def all_total(self) -> int:
-        """How many cases there are without filters or search (one id query when not known)."""
+        """How many cases there are without filters or search (counted when not known)."""
         if self._all_total is None:
-            self._all_total = len(self._lists.ids()) if self._lists is not None else 0
+            self._all_total = self._lists.count() if self._lists is not None else 0
         return self._all_total
 
     def fetched(self) -> int:
@@ -197,13 +198,13 @@ class CaseListModel(QAbstractTableModel):
     # --- lazy fetching ---------------------------------------------------------------------------
 
     def canFetchMore(self, parent: _Index = _ROOT) -> bool:
-        return not parent.isValid() and len(self._rows) < len(self._ids)
+        return not parent.isValid() and self._cursor is not None
 
     def fetchMore(self, parent: _Index = _ROOT) -> None:
-        if parent.isValid() or self._lists is None:
+        if parent.isValid() or self._lists is None or self._cursor is None:
             return
         start = len(self._rows)
-        more = self._fetch(start, self.page_size)
+        more, self._cursor = self._page(self._cursor, self.page_size)
         if not more:
             return
         self.beginInsertRows(_ROOT, start, start + len(more) - 1)
