@@ -12,7 +12,7 @@ from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
 from app.interchange import sheets
-from app.interchange.mapping import Mapping, check_pattern
+from app.interchange.mapping import NAME_ORDERS, Mapping, check_pattern
 from app.services.sheet_export import SheetExport
 from app.services.sheet_import import Preview, SheetImport
 
@@ -28,6 +28,13 @@ def register(sub) -> None:
     p.add_argument("--save-mapping", metavar="FILE", help=_("save the mapping used to FILE"))
     p.add_argument("--sheet", help=_("the sheet to read (default: the first, or the template's)"))
     p.add_argument("--date-order", choices=sheets.DATE_ORDERS, help=_("how 05/03/2024 is read"))
+    p.add_argument(
+        "--name-order",
+        choices=NAME_ORDERS,
+        help=_(
+            "how two name columns make one name: given_family puts the Given name column first (HTCDS: First Name, then Second Name), family_given the Family name column"
+        ),
+    )
     p.add_argument(
         "--case-numbers",
         metavar="PATTERN",
@@ -68,6 +75,8 @@ def _mapping(args, importer: SheetImport, book) -> Mapping:
         mapping.sheet = args.sheet
     if args.date_order:
         mapping.date_order = args.date_order
+    if args.name_order:
+        mapping.name_order = args.name_order
     if args.case_numbers:
         check_pattern(args.case_numbers)
         mapping.case_number_pattern = args.case_numbers
@@ -165,7 +174,32 @@ def _summary(preview: Preview, *, imported: int) -> dict:
     }
 
 
+def _export_target(out: str) -> Path:
+    """Where export-sheet may write: an .xlsx file in a folder that exists."""
+    path = Path(out)
+    if path.is_dir():
+        raise AftercareError(
+            _(
+                "{path} is a folder; give a file name ending in .xlsx, e.g. {path}/cases.xlsx"
+            ).format(path=out)
+        )
+    if path.suffix.lower() != ".xlsx":
+        raise AftercareError(
+            _(
+                "export-sheet writes the HTCDS Excel template (.xlsx), not {suffix}; name the file .xlsx"
+            ).format(suffix=path.suffix or _("a file without an extension"))
+        )
+    if not path.parent.is_dir():
+        raise AftercareError(
+            _("The folder {folder} does not exist; create it or choose another.").format(
+                folder=path.parent
+            )
+        )
+    return path
+
+
 def cmd_export_sheet(args) -> int:
+    _export_target(args.out)
     opened = common.unlock(args.vault)
     try:
         result = SheetExport(opened).export_htcds()

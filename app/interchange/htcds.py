@@ -37,6 +37,8 @@ from app.domain.model import Case
 from app.interchange import sheets
 from app.interchange.mapping import (
     COUNTRY_NAMES,
+    GIVEN_FAMILY,
+    HEADER_WORDS,
     NOTE,
     ROW_NUMBER,
     ColumnRule,
@@ -56,6 +58,9 @@ TEMPLATE_FILE = "htcds-single-select-v2.0.xlsx"
 CASE_SHEET = "Case Sheet"
 FIRST_DATA_ROW = 3
 _MIN_HEADERS = 6  # columns a row must name to be taken for an HTCDS header row
+# ...of which this many by a header of the template's own, that a sheet of any kind would not
+# have (性别, 出生日期, 手机, 地址 are in every sheet; Trafficking Status, 个案负责人 are not).
+_MIN_OWN_HEADERS = 4
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,10 @@ _BY_NAME = {normalise_key(c.name): c for c in COLUMNS}
 # Row 1 of the published templates misspells one name; take the spelling we may meet too.
 _BY_NAME[normalise_key("vic_TraffickingStatusDecisionMakingOrg")] = COLUMNS[18]
 _BY_LABEL = {normalise_key(text): c for c in COLUMNS for text in (c.label, *c.chinese)}
+# Headers any sheet may have (the dictionary of common headers, and short Chinese words).
+_COMMON_HEADERS = {normalise_key(w) for words in HEADER_WORDS.values() for w in words} | {
+    normalise_key(w) for c in COLUMNS for w in c.chinese if len(w) <= 2
+}
 
 # Picklist values of the templates (and their Chinese renderings) in our codes. Lossy ones
 # say more than the code can: the code is taken and the value kept in the case's note.
@@ -198,6 +207,8 @@ class Recognition:
             first_data_row=self.first_data_row,
             case_number_pattern=DEFAULT_PATTERN,
             template=self.variant,
+            # First Name then Second Name, as people fill them in Fujian: 王 + 芳 = 王芳.
+            name_order=GIVEN_FAMILY,
         )
 
 
@@ -229,12 +240,15 @@ def recognise(table: Table, variant: str) -> Recognition | None:
 
 
 def _match(cells: list[Any], table: dict[str, Column]) -> dict[int, Column]:
-    out = {}
+    """The template's columns a header row names; none unless enough of them are the
+    template's own headers rather than words any sheet uses."""
+    out, own = {}, 0
     for index, value in enumerate(cells):
         text = cell_text(value)
         if text and isinstance(value, str) and (column := table.get(normalise_key(text))):
             out[index] = column
-    return out
+            own += normalise_key(text) not in _COMMON_HEADERS
+    return out if own >= _MIN_OWN_HEADERS else {}
 
 
 def detect_variant(book: sheets.Workbook) -> str:

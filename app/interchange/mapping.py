@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app import divisions
 from app.codes import (
     LABELS,
     CaseStatus,
@@ -36,6 +37,7 @@ from app.codes import (
     Sex,
     label,
 )
+from app.domain import id_number
 from app.domain.model import Case, Consent, Guardian, Intake, Note, Person, Referral
 from app.domain.people import ADULT_AGE, age_on
 from app.errors import AftercareError
@@ -49,6 +51,8 @@ IGNORE = "ignore"
 NOTE = "note"
 ROW_NUMBER = "row_number"
 DEFAULT_PATTERN = "IMP-{n:04d}"
+GIVEN_FAMILY, FAMILY_GIVEN = "given_family", "family_given"
+NAME_ORDERS = (GIVEN_FAMILY, FAMILY_GIVEN)
 _PLACEHOLDERS = ("n", "row", "number", "year")
 
 
@@ -92,7 +96,7 @@ TARGETS: dict[str, Target] = {
         _t("person.phone_other", "token", N_("Other phone")),
         _t("person.address", "text", N_("Address")),
         _t("person.origin.country", "country", N_("Country of origin")),
-        _t("person.origin.division", "token", N_("Province or prefecture of origin (code)")),
+        _t("person.origin.division", "division", N_("Province or prefecture of origin")),
         _t("person.languages", "texts", N_("Languages")),
         _t("person.disability", "bool", N_("Disability")),
         _t("intake.identified_on", "date", N_("Date identified")),
@@ -226,6 +230,10 @@ class Mapping:
     case_number_pattern: str | None = None
     defaults: dict[str, str] = field(default_factory=dict)
     template: str | None = None  # e.g. "htcds-single-select", when recognised
+    # How a given name and a family name in two columns make one name (join_name): None
+    # for Chinese family name first and Latin given name first; GIVEN_FAMILY or
+    # FAMILY_GIVEN for that order whatever the script (the mapping step can swap them).
+    name_order: str | None = None
 
     @property
     def data_start(self) -> int:
@@ -242,6 +250,7 @@ class Mapping:
             "case_number_pattern": self.case_number_pattern,
             "defaults": self.defaults,
             "template": self.template,
+            "name_order": self.name_order,
             "columns": [
                 {k: v for k, v in vars(rule).items() if v is not None} for rule in self.columns
             ],
@@ -268,24 +277,91 @@ class Mapping:
                     "{source} has version {version} of the mapping format; this program reads 1"
                 ).format(source=source, version=doc.get("version"))
             )
-        try:
-            columns = [ColumnRule(**entry) for entry in doc.get("columns", [])]
-            mapping = cls(
-                columns=columns,
-                sheet=doc.get("sheet"),
-                header_row=int(doc.get("header_row") or 1),
-                first_data_row=doc.get("first_data_row"),
-                date_order=doc.get("date_order") or "ymd",
-                case_number_pattern=doc.get("case_number_pattern"),
-                defaults=dict(doc.get("defaults") or {}),
-                template=doc.get("template"),
-            )
-        except (TypeError, ValueError) as exc:
-            raise AftercareError(
-                _("{source} is not a mapping file: {reason}").format(source=source, reason=exc)
-            ) from None
+        _check_types(doc, source)
+        mapping = cls(
+            columns=[ColumnRule(**entry) for entry in doc.get("columns") or []],
+            sheet=doc.get("sheet"),
+            header_row=doc.get("header_row") or 1,
+            first_data_row=doc.get("first_data_row"),
+            date_order=doc.get("date_order") or "ymd",
+            case_number_pattern=doc.get("case_number_pattern"),
+            defaults=dict(doc.get("defaults") or {}),
+            template=doc.get("template"),
+            name_order=doc.get("name_order"),
+        )
         check_mapping(mapping, source)
         return mapping
+
+
+# What a mapping file may hold: key -> (types allowed, how the message names them).
+_FILE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "format": ((str,), N_("text")),
+    "version": ((int,), N_("a whole number")),
+    "sheet": ((str, type(None)), N_("a sheet name in quotes, or null")),
+    "header_row": ((int, type(None)), N_("a row number (a whole number from 1)")),
+    "first_data_row": ((int, type(None)), N_("a row number (a whole number from 1), or null")),
+    "date_order": ((str, type(None)), N_("one of ymd, dmy, mdy")),
+    "case_number_pattern": ((str, type(None)), N_("text such as FZ-2024-{n:04d}, or null")),
+    "defaults": ((dict, type(None)), N_("a set of field: value pairs")),
+    "template": ((str, type(None)), N_("text, or null")),
+    "name_order": ((str, type(None)), N_("given_family, family_given or null")),
+    "columns": ((list,), N_("a list of column rules")),
+}
+_RULE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "field": ((str,), N_("a field name in quotes")),
+    "column": ((str, type(None)), N_('a column letter in quotes, such as "C"')),
+    "header": ((str, type(None)), N_("the header text in quotes")),
+}
+
+
+def _check_types(doc: dict, source: str) -> None:
+    """One clear line for the first key of a mapping file that is unknown or of a wrong type."""
+
+    def check(values: dict, allowed: dict, where: str) -> None:
+        for key, value in values.items():
+            if key not in allowed:
+                raise AftercareError(
+                    _(
+                        '{source}: {where}"{key}" is not a key of a mapping file; the keys are: {keys}'
+                    ).format(source=source, where=where, key=key, keys=", ".join(allowed))
+                )
+            types, wanted = allowed[key]
+            if (
+                not isinstance(value, types)
+                or isinstance(value, bool)
+                or (isinstance(value, int) and value < 1)
+            ):
+                raise AftercareError(
+                    _('{source}: {where}"{key}" must be {wanted}, not {value}').format(
+                        source=source,
+                        where=where,
+                        key=key,
+                        wanted=_(wanted),
+                        value=json.dumps(value, ensure_ascii=False),
+                    )
+                )
+
+    check(doc, _FILE_KEYS, "")
+    for number, rule in enumerate(doc.get("columns") or [], start=1):
+        where = _("column rule {n}: ").format(n=number)
+        if not isinstance(rule, dict):
+            raise AftercareError(
+                _("{source}: {where}must be a set of field, column and header").format(
+                    source=source, where=where
+                )
+            )
+        check(rule, _RULE_KEYS, where)
+        if "field" not in rule:
+            raise AftercareError(
+                _('{source}: {where}names no "field"').format(source=source, where=where)
+            )
+    for key, value in (doc.get("defaults") or {}).items():
+        if not isinstance(value, str):
+            raise AftercareError(
+                _('{source}: the default for "{key}" must be text in quotes').format(
+                    source=source, key=key
+                )
+            )
 
 
 def check_mapping(mapping: Mapping, source: str = "mapping") -> None:
@@ -316,6 +392,22 @@ def check_mapping(mapping: Mapping, source: str = "mapping") -> None:
                     source=source, field=key, fields=", ".join(DEFAULTABLE)
                 )
             )
+    if mapping.name_order not in (None, *NAME_ORDERS):
+        raise AftercareError(
+            _("{source}: the name order must be one of {orders}").format(
+                source=source, orders=", ".join(NAME_ORDERS)
+            )
+        )
+    for rule in mapping.columns:
+        if rule.column is not None:
+            try:
+                sheets.column_index(rule.column)
+            except ValueError:
+                raise AftercareError(
+                    _('{source}: "{column}" is not a column letter (A, B, ... AA)').format(
+                        source=source, column=rule.column
+                    )
+                ) from None
     if mapping.case_number_pattern is not None:
         check_pattern(mapping.case_number_pattern)
 
@@ -365,32 +457,50 @@ def resolve_columns(mapping: Mapping, headers: list[str | None], width: int) -> 
 
 # --- header guessing for sheets that are not a known template ------------------------------
 
+# The common headers of Chinese and English sheets, by the field they suggest: the mapping
+# step shows the suggestions for a person to confirm (a sheet that is not a known template).
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    ROW_NUMBER: ("no", "no.", "#", "序号", "编号序号"),
     "case_number": ("case number", "case no", "case id", "案件编号", "个案编号", "案号", "编号"),
-    "status": ("status", "case status", "状态", "案件状态"),
-    "opened_on": ("opened on", "date opened", "opening date", "立案日期", "开案日期", "接案日期"),
-    "closed_on": ("closed on", "date closed", "closing date", "结案日期"),
-    "closure_reason": ("closure reason", "reason for closure", "结案原因"),
-    "person.full_name": ("name", "full name", "姓名", "名字"),
+    "status": ("status", "case status", "状态", "案件状态", "个案状态"),
+    "opened_on": (
+        "opened on", "date opened", "opening date", "admission date", "date of admission",
+        "立案日期", "开案日期", "接案日期", "入站日期", "入院日期", "接收日期", "入住日期",
+    ),
+    "closed_on": ("closed on", "date closed", "closing date", "结案日期", "离站日期", "出院日期"),
+    "closure_reason": ("closure reason", "reason for closure", "结案原因", "离站原因"),
+    "person.full_name": ("name", "full name", "姓名", "名字", "受助人姓名", "当事人姓名"),
     "person.given_name": ("first name", "given name", "名"),
-    "person.family_name": ("last name", "second name", "family name", "surname", "姓"),
-    "person.aliases": ("aliases", "alias", "other names", "别名", "曾用名"),
+    "person.family_name": ("last name", "second name", "family name", "surname", "姓", "姓氏"),
+    "person.aliases": ("aliases", "alias", "other names", "别名", "曾用名", "化名"),
     "person.sex": ("sex", "gender", "性别"),
-    "person.date_of_birth": ("date of birth", "birthdate", "dob", "birthday", "出生日期", "生日"),
-    "person.age_at_intake": ("age", "年龄"),
-    "person.id_number": ("id number", "id", "passport", "身份证号", "身份证号码", "证件号码"),
-    "person.phone": ("phone", "mobile", "mobile phone", "telephone", "电话", "手机", "联系电话"),
-    "person.address": ("address", "current address", "住址", "地址", "现住址"),
+    "person.date_of_birth": (
+        "date of birth", "birthdate", "dob", "birthday", "出生日期", "生日", "出生年月",
+        "出生年月日",
+    ),
+    "person.age_at_intake": ("age", "年龄", "入站年龄"),
+    "person.id_number": (
+        "id number", "id", "id no", "passport", "passport number", "身份证号", "身份证号码",
+        "身份证", "证件号码", "证件号",
+    ),
+    "person.phone": (
+        "phone", "mobile", "mobile phone", "telephone", "tel", "电话", "手机", "手机号",
+        "手机号码", "联系电话", "联系方式",
+    ),
+    "person.address": ("address", "current address", "住址", "地址", "现住址", "家庭住址", "现居住地"),
+    "person.origin.division": ("户籍地", "户籍所在地", "籍贯", "原籍", "户口所在地"),
     "person.origin.country": ("country", "nationality", "citizenship", "国籍", "国家"),
     "person.languages": ("languages", "language", "语言"),
-    "person.disability": ("disability", "残疾"),
-    "intake.identified_on": ("identified on", "date identified", "rescue date", "解救日期"),
-    "intake.identified_by": ("identified by", "referred by", "来源", "解救单位"),
+    "person.disability": ("disability", "残疾", "是否残疾"),
+    "intake.identified_on": ("identified on", "date identified", "rescue date", "解救日期", "获救日期"),
+    "intake.identified_by": ("identified by", "referred by", "来源", "解救单位", "转介单位", "送交单位"),
     "intake.police_case_number": ("police case number", "立案号", "公安案号"),
-    "intake.exploitation": ("exploitation", "type of exploitation", "剥削类型", "被拐类型"),
-    "intake.narrative": ("narrative", "情况说明", "案情"),
+    "intake.exploitation": (
+        "exploitation", "type of exploitation", "剥削类型", "被拐类型", "被拐卖类型", "受害类型",
+    ),
+    "intake.narrative": ("narrative", "情况说明", "案情", "基本情况"),
     "guardian.status": ("guardian", "guardian status", "监护情况", "监护人情况"),
-}
+}  # fmt: skip
 
 
 def guess_field(header: str | None) -> str | None:
@@ -487,6 +597,7 @@ class _Row:
         self.cells = cells
         self.note_lines: list[str] = []
         self.values: dict[str, list[tuple[int, Any]]] = {}
+        self.year_only: tuple[int | None, int] | None = None  # (column, year) of a bare year
 
     def problem(self, index: int | None, message: str, kind: str) -> None:
         column = sheets.column_letter(index) if index is not None else None
@@ -568,6 +679,8 @@ class _Row:
             return split_values(value)
         if target.kind == "country":
             return self.country(index, value)
+        if target.kind == "division":
+            return self.division(index, value)
         if target.kind == "token":
             return cell_token(value)
         return cell_text(value)
@@ -622,6 +735,126 @@ class _Row:
                 "unknown_value",
             )
         return code
+
+    def division(self, index: int | None, value: Any) -> str | None:
+        """A six-digit code, or the name of a province or prefecture (福建省, 福州市,
+        福建省福州市); a county gives its prefecture and its name is kept in the note."""
+        text = cell_token(value) or ""
+        found = divisions.find_exact(text)
+        if found is None:
+            province = next(
+                (
+                    d
+                    for d in divisions.all_divisions()
+                    if d.level == divisions.Level.PROVINCE and text.startswith(d.zh)
+                ),
+                None,
+            )
+            if province is not None and text != province.zh:
+                found = divisions.find_exact(text[len(province.zh) :])
+                if found is not None and not found.code.startswith(province.code[:2]):
+                    found = None
+        if found is None:
+            self.problem(
+                index,
+                _(
+                    '"{value}" is not a province or prefecture this program knows; write it as '
+                    "福建省 or 福州市, or as its six-digit code (350100)"
+                ).format(value=text),
+                "unknown_value",
+            )
+            return None
+        if found.level == divisions.Level.COUNTY:
+            if index is not None:
+                self.keep(index, text)
+            parent = divisions.parent(found.code)
+            return parent.code if parent is not None else found.code
+        return found.code
+
+    def birth_date(self) -> dt.date | None:
+        """The date of birth; a year alone (1999, "1999年", 90) is the first of January of
+        that year, marked "year only" in the note; a date before 1900 or after today is a
+        problem (Excel reads the number 1999 as a day of 1905)."""
+        index, value = self.first("person.date_of_birth")
+        if value is None:
+            return None
+        self.result.origin.setdefault("person.date_of_birth", index)
+        year = bare_year(value, self.ctx.today)
+        if year is not None:
+            self.year_only = (index, year)
+            return dt.date(year, 1, 1)
+        day = self.read_value(TARGETS["person.date_of_birth"], index, value)
+        if day is not None and (day.year < 1900 or day > self.ctx.today):
+            self.problem(
+                index,
+                _(
+                    "{value} would be a birth on {date}, which cannot be right; type the date "
+                    "of birth as 1999-03-05, or the year alone"
+                ).format(value=cell_text(value), date=day.isoformat()),
+                "bad_date",
+            )
+            return None
+        return day
+
+    def id_number(self) -> str | None:
+        index, value = self.first("person.id_number")
+        if value is None:
+            return None
+        self.result.origin.setdefault("person.id_number", index)
+        if mangled_id_number(value, self.ctx.today):
+            self.problem(
+                index,
+                _(
+                    "{value}: Excel turned this ID number into a number and lost its last "
+                    "digits; format the column as text and type the number again"
+                ).format(value=cell_text(value)),
+                "invalid",
+            )
+            return None
+        return cell_token(value)
+
+    def check_id_number(self, p: Person) -> None:
+        """A valid 18-digit ID number fills the date of birth and sex, or must agree with them."""
+        if not p.id_number:
+            return
+        reading = id_number.read(p.id_number, self.ctx.today)
+        if reading is None:
+            return  # a passport or another kind of number
+        index = self.values.get("person.id_number", [(None,)])[0][0]
+        if reading.problem is not None:
+            self.problem(
+                index,
+                _("this ID number {problem}; check it against the card").format(
+                    problem=reading.problem
+                ),
+                "invalid",
+            )
+            return
+        year_only = self.year_only is not None
+        if p.date_of_birth is None or (
+            year_only and reading.birth_date and p.date_of_birth.year == reading.birth_date.year
+        ):
+            p.date_of_birth = reading.birth_date
+            self.year_only = None
+        elif p.date_of_birth != reading.birth_date:
+            self.problem(
+                self.values.get("person.date_of_birth", [(index,)])[0][0],
+                _("the ID number says born {date}, this column says {given}; correct one").format(
+                    date=reading.birth_date,
+                    given=p.date_of_birth.year if year_only else p.date_of_birth,
+                ),
+                "invalid",
+            )
+        if p.sex in (None, "", "unknown"):
+            p.sex = reading.sex or "unknown"
+        elif reading.sex and p.sex != reading.sex:
+            self.problem(
+                self.values.get("person.sex", [(index,)])[0][0],
+                _("the ID number is that of a {sex}; correct the sex or the number").format(
+                    sex=label(Sex, reading.sex)
+                ),
+                "invalid",
+            )
 
     # --- the case ------------------------------------------------------------------------
 
@@ -679,16 +912,24 @@ class _Row:
         full = self.read("person.full_name")
         given, family = self.read("person.given_name"), self.read("person.family_name")
         if full is None:
-            full = join_name(given, family)
+            full = join_name(given, family, self.ctx.mapping.name_order)
             for key in ("person.given_name", "person.family_name"):
                 if key in self.values:
                     self.result.origin.setdefault("person.full_name", self.values[key][0][0])
         p.full_name = full or ""  # a missing name is reported by validation, at its column
         p.aliases = self.read("person.aliases") or []
         p.sex = self.read("person.sex") or "unknown"
-        p.date_of_birth = self.read("person.date_of_birth")
+        p.date_of_birth = self.birth_date()
         p.age_at_intake = self.read("person.age_at_intake")
-        p.id_number = self.read("person.id_number")
+        p.id_number = self.id_number()
+        self.check_id_number(p)
+        if self.year_only is not None:
+            index, year = self.year_only
+            if index is not None:
+                self.keep(
+                    index,
+                    _("{year} (year of birth only: stored as 1 January {year})").format(year=year),
+                )
         phone, other = self.read("person.phone"), self.read("person.phone_other")
         p.phone = phone or other
         if phone and other and other != phone:
@@ -699,6 +940,8 @@ class _Row:
             self.result.origin["person.address"] = self.values["person.address"][0][0]
         p.origin.country = self.read("person.origin.country")
         p.origin.division = self.read("person.origin.division")
+        if p.origin.division and not p.origin.country:
+            p.origin.country = "CN"  # GB/T 2260 codes are China's
         p.languages = self.read("person.languages") or []
         p.disability = self.read("person.disability")
 
@@ -765,12 +1008,16 @@ class _Row:
         )
 
 
-def join_name(given: str | None, family: str | None) -> str | None:
-    """One full name from its parts: Chinese family name first and no space, else 'given family'."""
+def join_name(given: str | None, family: str | None, order: str | None = None) -> str | None:
+    """One full name from its parts. By default (order None) a Chinese name is family name
+    first with no space (王 + 芳 = 王芳) and any other is "given family"; GIVEN_FAMILY or
+    FAMILY_GIVEN put the parts in that order whatever the script."""
     if given and family:
-        if _is_cjk(given) and _is_cjk(family):
-            return family + given
-        return f"{given} {family}"
+        if order is None:
+            order = FAMILY_GIVEN if _is_cjk(given) and _is_cjk(family) else GIVEN_FAMILY
+        first, second = (given, family) if order == GIVEN_FAMILY else (family, given)
+        joint = "" if _is_cjk(first[-1]) and _is_cjk(second[0]) else " "
+        return first + joint + second
     return given or family
 
 
@@ -780,6 +1027,44 @@ def split_name(full_name: str) -> tuple[str, str | None]:
         given, family = full_name.rsplit(" ", 1)
         return given, family
     return full_name, None
+
+
+def bare_year(value: Any, today: dt.date) -> int | None:
+    """The year when a cell holds a year alone: 1900 to this year, as a number or text
+    (1999, "1999", "1999年"), or two digits (90 -> 1990, 05 -> 2005); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = (cell_token(value) or "").removesuffix("年")
+    else:
+        return None
+    if re.fullmatch(r"\d{4}", text) and 1900 <= int(text) <= today.year:
+        return int(text)
+    if re.fullmatch(r"\d{2}", text):
+        year = 2000 + int(text)
+        return year if year <= today.year else year - 100
+    return None
+
+
+def mangled_id_number(value: Any, today: dt.date) -> bool:
+    """True for an ID number Excel made into a number: a number cell of 12 or more digits,
+    text in scientific form (3.50211E+17), or 18 digits ending in 000 that do not add up
+    (Excel keeps 15 significant digits)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return abs(value) >= 1e11
+    text = cell_token(value) or ""
+    if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):
+        return True
+    if re.fullmatch(r"\d{15}000", text):
+        reading = id_number.read(text, today)
+        return reading is not None and reading.problem is not None
+    return False
 
 
 def _is_cjk(text: str) -> bool:

@@ -37,6 +37,9 @@ class Table:
 
     name: str
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    # (row number, column index) of formula cells saved without a value: a file written by
+    # a program that does not calculate (Excel or WPS save the value with the formula).
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def width(self) -> int:
@@ -186,7 +189,50 @@ def _excel_tables(raw: bytes, source: str) -> list[Table]:
                 if cells:
                     rows.append((number, cells))
             tables.append(Table(sheet.title, rows))
-        return tables
+    finally:
+        book.close()
+    if _has_formulas(raw):
+        _mark_uncalculated(raw, tables)
+    return tables
+
+
+def _has_formulas(raw: bytes) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an <f> element)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                data = archive.read(name)
+                if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                    return True
+    return False
+
+
+def _mark_uncalculated(raw: bytes, tables: list[Table]) -> None:
+    """Find the formula cells whose saved value is missing (read as blank the first time)."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    try:
+        for sheet, table in zip(book.worksheets, tables, strict=True):
+            read = dict(table.rows)
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = read.get(number, [])
+                for index, value in enumerate(values):
+                    formula = (isinstance(value, str) and value.startswith("=")) or (
+                        value is not None
+                        and not isinstance(value, str | int | float | bool)
+                        and hasattr(value, "text")  # an array formula
+                    )
+                    if formula and (index >= len(cells) or cells[index] is None):
+                        table.uncalculated.add((number, index))
+                        if number not in read:
+                            read[number] = cells
+                        cells.extend([None] * (index + 1 - len(cells)))
+            table.rows = sorted(read.items())
     finally:
         book.close()
 

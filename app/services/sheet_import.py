@@ -32,6 +32,7 @@ from app.i18n import _
 from app.interchange import htcds, sheets
 from app.interchange.mapping import (
     DEFAULT_PATTERN,
+    GIVEN_FAMILY,
     IGNORE,
     NOTE,
     ROW_NUMBER,
@@ -47,7 +48,7 @@ from app.interchange.mapping import (
     is_blank_row,
     resolve_columns,
 )
-from app.interchange.sheets import Table, Workbook, cell_text
+from app.interchange.sheets import Table, Workbook, cell_text, normalise_key
 from app.services.base import VaultService
 from app.services.transfer import Transfer
 from app.storage import cases_repo
@@ -186,13 +187,15 @@ class SheetImport(VaultService):
         skip = set(skip_rows)
         rows, blank = [], []
         status_index = next((i for i, f in fields.items() if f == "status"), None)
+        formula_rows = {row for row, _index in table.uncalculated}
         for number, cells in table.rows:
             if number < mapping.data_start:
                 continue
-            if is_blank_row(cells, fields):
+            if is_blank_row(cells, fields) and number not in formula_rows:
                 blank.append(number)
                 continue
             result = convert_row(ctx, number, cells)
+            _formula_problems(result, table, number, fields, headers)
             if mapping.template in htcds.VARIANTS and status_index is not None:
                 htcds.complete(result, cells[status_index] if status_index < len(cells) else None)
             rows.append(result)
@@ -303,6 +306,26 @@ _PATH_FALLBACK = {
 }
 
 
+def _formula_problems(
+    result: RowResult, table: Table, number: int, fields: dict[int, str], headers: list
+) -> None:
+    """A formula with no saved value would be read as blank: a problem, not a blank."""
+    for row, index in sorted(table.uncalculated):
+        if row == number and fields.get(index) != IGNORE:
+            result.problems.append(
+                CellProblem(
+                    number,
+                    sheets.column_letter(index),
+                    _header_text(headers, index),
+                    _(
+                        "this cell is a formula Excel has not calculated; open and save the "
+                        "file in Excel or WPS, then import it again"
+                    ),
+                    "formula",
+                )
+            )
+
+
 def _column_for(path: str, origin: dict[str, int], index_of: dict[str, int]) -> int | None:
     """The column a validation problem at `path` belongs to, or None for the row as a whole."""
     best = None
@@ -350,7 +373,22 @@ def _guess_mapping(table: Table, sheet: str | None) -> Mapping:
         field_key = guessed if guessed and not (single and guessed in used) else NOTE
         used.add(field_key)
         rules.append(ColumnRule(field_key, sheets.column_letter(index), header))
-    return Mapping(columns=rules, sheet=sheet, header_row=header_row)
+    # "First name" and "Second name" are the parts in the order people typed them (王, 芳);
+    # 姓 and 名 say which part is which.
+    positional = any(
+        normalise_key(r.header or "") in _POSITIONAL_NAMES
+        for r in rules
+        if r.field in ("person.given_name", "person.family_name")
+    )
+    return Mapping(
+        columns=rules,
+        sheet=sheet,
+        header_row=header_row,
+        name_order=GIVEN_FAMILY if positional else None,
+    )
+
+
+_POSITIONAL_NAMES = {normalise_key(w) for w in ("first name", "second name")}
 
 
 def _columns(table: Table, mapping: Mapping) -> list[ColumnInfo]:

@@ -11,7 +11,7 @@ from tests import helpers
 from tests.htcds.conftest import fill_template
 
 ROWS = {
-    3: {"First Name": "芳", "Second Name": "王", "Gender": "女", "Consent": "是",
+    3: {"First Name": "王", "Second Name": "芳", "Gender": "女", "Consent": "是",
         "Incoming Referral Date": "2024年3月5日", "Type of Exploitation": "强迫劳动；童工"},
     4: {"First Name": "Mai", "Gender": "Feminine", "Birthdate": "1990-02-30",
         "Incoming Referral Date": dt.datetime(2024, 3, 6)},

@@ -16,8 +16,8 @@ from tests.htcds.conftest import fill_template
 ROWS = {
     3: {
         "Case Owner": "李社工",
-        "First Name": "芳",
-        "Second Name": "王",
+        "First Name": "王",  # family name first, as people in Fujian fill it in
+        "Second Name": "芳",
         "Consent": "是",
         "Birthdate": dt.datetime(1990, 5, 1),
         "Gender": "女",

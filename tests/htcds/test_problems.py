@@ -35,7 +35,7 @@ EXPECTED = {  # row -> (column header, kind)
     7: ("Case Number", "duplicate"),
     8: ("Case Number", "duplicate"),
     9: ("Status", "too_many"),
-    10: ("Birthdate", "invalid"),
+    10: ("Birthdate", "bad_date"),
     11: (None, "missing"),
 }
 

@@ -23,8 +23,8 @@ from ui.pages.sheet_import.preview_model import Column
 
 HTCDS_ROWS = {
     3: {
-        "First Name": "芳",
-        "Second Name": "王",
+        "First Name": "王",
+        "Second Name": "芳",
         "Consent": "是",
         "Birthdate": dt.datetime(1990, 5, 1),
         "Gender": "女",
