@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from app.errors import AftercareError
 from app.i18n import _
+from app.vault.auto_backup import BehindTheLock
 from app.vault.vault import OpenVault
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class AppContext:
     settings: dict = field(default_factory=dict)
     # The date services take as today (overdue follow-ups, ages); tests pass a fixed one.
     today: Callable[[], dt.date] = dt.date.today
+    # Backups that run after the window has locked (a vault handed over by `hand_over`).
+    backups: BehindTheLock = field(default_factory=BehindTheLock)
     _services: tuple[OpenVault, Services] | None = field(default=None, init=False, repr=False)
 
     @property

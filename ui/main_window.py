@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings
         self._lock_pending = False
         self._pages: list[Page] = []
-        self.backups = auto_backup.BehindTheLock()
+        self.backups = ctx.backups  # the backups behind the lock (app.vault.auto_backup)
 
         self.unlock_page = UnlockPage(ctx, self.runner, self, clock=clock)
         self.unlock_page.unlocked.connect(self.show_unlocked)

@@ -363,8 +363,9 @@ class BehindTheLock:
     The window, locking, gives up the open vault here: `back_up_then_lock` backs it up on a
     thread of its own (its connection goes with it; nothing else uses it any more) and then
     locks it, while the window already shows the unlock screen. Backups run one after another
-    in the order of the locks. Someone may unlock again meanwhile: that is another connection,
-    and a backup reads a snapshot, so the two do not wait for each other but for a commit.
+    in the order of the locks. The next unlock waits for them (`wait`): the connection of a
+    backup still running would otherwise meet the new session's, and a change of keys
+    re-encrypts the database, which it cannot do while another connection holds it open.
     """
 
     def __init__(self) -> None:

@@ -251,8 +251,13 @@ class UnlockPage(QWidget):
             return
         self.error_label.clear()
         self.unlock_button.setEnabled(False)
+
+        def unlock() -> OpenVault:
+            self.ctx.backups.wait()  # the backup behind the last lock, if it is still running
+            return vault.unlock(name, secret)
+
         self.runner.run(
-            lambda: vault.unlock(name, secret),
+            unlock,
             parent=self,
             label=_("Unlocking the vault..."),
             on_success=self._opened,
@@ -278,6 +283,7 @@ class UnlockPage(QWidget):
         self.recovery_button.setEnabled(False)
 
         def work() -> OpenVault:
+            self.ctx.backups.wait()  # a new passphrase re-keys: no other connection may be open
             vault.reset_passphrase_with_recovery(code, name, new)
             return vault.unlock(name, new)
 
