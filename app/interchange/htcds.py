@@ -169,6 +169,13 @@ VALUES: dict[type[StrEnum], dict[str, Meaning]] = {
     },
 }  # fmt: skip
 
+# The templates' own picklist values, as a problem lists them (not the program's labels).
+CHOICES: dict[type[StrEnum], list[str]] = {
+    Sex: ["Feminine", "Masculine", "NonSpecifiedUnknown", "TransgenderFeminine",
+          "TransgenderMasculine", "NonConforming"],
+    CaseStatus: ["Active", "Follow up", "Closed", "Closed Referred"],
+}  # fmt: skip
+
 # Our codes as the export writes them: the templates' picklist values where there is one.
 EXPORT_VALUES: dict[type[StrEnum], dict[str, str]] = {
     Sex: {"female": "Feminine", "male": "Masculine", "unknown": "NonSpecifiedUnknown"},

@@ -582,6 +582,9 @@ class RowContext:
     countries: dict[str, str]  # normalised name or code -> ISO alpha-2
     today: dt.date
     source: str
+    # The values a template's own picklists offer, shown instead of the program's labels
+    # when a value is not known (Active, Follow up, Closed, Closed Referred).
+    choices: MappingABC[type[StrEnum], list[str]] = field(default_factory=dict)
 
     def header(self, index: int) -> str:
         header = self.headers[index] if index < len(self.headers) else None
@@ -711,7 +714,10 @@ class _Row:
             if index is not None:
                 self.keep(index, word)
             return target.fallback
-        allowed = ", ".join(label(target.codes, m.value) for m in target.codes)
+        allowed = ", ".join(
+            self.ctx.choices.get(target.codes)
+            or [label(target.codes, m.value) for m in target.codes]
+        )
         self.problem(
             index,
             _('"{value}" is not a known value; use one of: {allowed}').format(
@@ -903,7 +909,11 @@ class _Row:
             return self.read("opened_on") or self.ctx.today
         self.problem(
             None,
-            _("the opening date is missing: map a column to it or supply one for the sheet"),
+            _(
+                "the opening date is missing: map the column that holds it, or give one date "
+                "for all rows without one: --opened-on DATE (in the window: “Opening date for "
+                "rows without one”)"
+            ),
             "missing",
         )
         return self.ctx.today

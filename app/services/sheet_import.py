@@ -48,6 +48,7 @@ from app.interchange.mapping import (
     is_blank_row,
     resolve_columns,
 )
+from app.interchange.sheet_messages import in_sheet_terms
 from app.interchange.sheets import Table, Workbook, cell_text, normalise_key
 from app.services.base import VaultService
 from app.services.transfer import Transfer
@@ -183,6 +184,7 @@ class SheetImport(VaultService):
             countries=htcds.country_names(),
             today=self.today(),
             source=book.source,
+            choices=htcds.CHOICES if mapping.template in htcds.VARIANTS else {},
         )
         skip = set(skip_rows)
         rows, blank = [], []
@@ -258,12 +260,12 @@ class SheetImport(VaultService):
     ) -> PreviewRow:
         problems = list(result.problems)
         index_of = {f: i for i, f in sorted(fields.items(), reverse=True)}
+        headers_of = {f: _header_text(headers, i) or "" for f, i in index_of.items()}
         for problem in validate_case(result.case, today):
             index = _column_for(problem.path, result.origin, index_of)
-            path = problem.path or ""
-            message = f"{path} {problem.message}".strip()
             column = sheets.column_letter(index) if index is not None else None
             header = _header_text(headers, index)
+            message = in_sheet_terms(problem, header, headers_of)
             problems.append(CellProblem(result.row, column, header, message, "invalid"))
         return PreviewRow(result.row, result.case, problems, result.noted)
 
@@ -278,9 +280,10 @@ class SheetImport(VaultService):
             if not number:
                 continue
             if number in first_row:
-                message = _("case number {number} is also in row {row}").format(
-                    number=number, row=first_row[number]
-                )
+                message = _(
+                    "case number {number} is also in row {row}; correct one, or number the rows "
+                    "with --case-numbers FZ-2024-{{n:04d}} (in the window: “Case numbers”)"
+                ).format(number=number, row=first_row[number])
                 preview.problems.append(
                     CellProblem(preview.row, column, header, message, "duplicate")
                 )
@@ -289,9 +292,11 @@ class SheetImport(VaultService):
         taken = cases_repo.existing_numbers(self.conn, list(first_row))
         for preview in previews:
             if preview.case.case_number in taken:
-                message = _("case number {number} already exists in this vault").format(
-                    number=preview.case.case_number
-                )
+                message = _(
+                    "case number {number} already exists in this vault; number the rows with "
+                    "--case-numbers PATTERN (in the window: “Case numbers”), or leave the row "
+                    "out (--skip-row)"
+                ).format(number=preview.case.case_number)
                 preview.problems.append(
                     CellProblem(preview.row, column, header, message, "duplicate")
                 )

@@ -250,3 +250,53 @@ def test_bad_mapping_files_and_export_paths_through_the_command(team, tmp_path, 
         assert done.code == 1 and says in done.err and "internal error" not in done.err
         assert len(done.err_lines) == 1
     assert not (tmp_path / "x.csv").exists()
+
+
+KEY_PATHS = ("closed_on", "opened_on", "consents[", "guardian.", "person.", "recorded_on", "_of_")
+
+
+def test_problems_are_said_in_the_sheets_terms_with_the_way_out(team, tmp_path):
+    headers = ["姓名", "出生日期", "状态", "入站日期", "同意转介"]
+    path = _xlsx(
+        tmp_path / "terms.xlsx",
+        [
+            headers,
+            ["王芳", dt.datetime(1990, 1, 1), "已结案", dt.datetime(2024, 3, 5), None],
+            ["李娜", dt.datetime(2015, 6, 1), "在办", dt.datetime(2024, 3, 5), None],
+            ["", dt.datetime(1990, 1, 1), "在办", dt.datetime(2024, 3, 5), None],
+            ["陈静", dt.datetime(1990, 1, 1), "在办", dt.datetime(2030, 3, 5), None],
+        ],
+    )
+    importer = team.importer()
+    book = importer.open(path)
+    mapping = importer.detect(book).mapping
+    for language in ("en", "zh_CN"):
+        from app import i18n
+
+        i18n.set_locale(language)
+        shown = [str(p) for p in importer.preview(book, mapping).problems]
+        assert shown, language
+        for line in shown:
+            assert not any(key in line for key in KEY_PATHS), line
+    from app import i18n
+
+    i18n.set_locale("en")
+    problems: dict[int, str] = {}
+    for p in importer.preview(book, mapping).problems:
+        problems[p.row] = problems.get(p.row, "") + str(p) + "\n"
+    assert "--closed-on DATE" in problems[2] and "Closing date for closed rows" in problems[2]
+    assert "row 2, column C (状态): Date closed is required when the case is closed" in problems[2]
+    assert "Guardian status of children without one" in problems[3]
+    assert (
+        "(出生日期): Guardian status is required for a person under 18 on 入站日期" in problems[3]
+    )
+    assert problems[4].startswith("row 4, column A (姓名): is empty; every row needs a name")
+    assert problems[5].startswith("row 5, column D (入站日期): is in the future; check the year")
+
+
+def test_a_templates_unknown_status_lists_the_templates_own_values(team, tmp_path):
+    rows = {3: {"First Name": "王", "Status": "Pending", "Incoming Referral Date": "2024-03-05"}}
+    path = fill_template(tmp_path, htcds.SINGLE_SELECT, rows)
+    (problem,) = _preview(team, path).problems
+    assert problem.header == "Status"
+    assert problem.message.endswith("Active, Follow up, Closed, Closed Referred")
