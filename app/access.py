@@ -36,6 +36,9 @@ Levels, lowest first: NONE < LIST < READ < WRITE.
     import_cases               yes         -       -      yes         -
     close_case                 yes         -       -      yes         -
     approve_closure            -           -       -      yes         -
+    assign_case                -           -       -      yes         -
+    hand_over                  yes         -       -      -           -
+    merge_cases                -           -       -      yes         -
     export_summary             -           -       -      yes         yes
     export_identifiable        -           -       -      yes         -
     read_audit                 -           -       -      yes         yes
@@ -79,6 +82,10 @@ Why the table looks like this:
 - Adding a contact's key is a trust decision (administrators and supervisors); every role
   that works on cases receives and answers referrals; only a supervisor may send one
   without the referral consent, with a written reason.
+- A caseworker's close_case is a request: the case closes when a supervisor, who has
+  approve_closure, approves it (a supervisor's own closing needs no second approval).
+- assign_case gives any case to a worker; hand_over lets a caseworker give a case she
+  holds, and only such a case (the service checks that she holds it), to another worker.
 - An unknown role or section gets NONE and no actions (deny by default).
 """
 
@@ -109,6 +116,9 @@ class Action(StrEnum):
     IMPORT_CASES = "import_cases"
     CLOSE_CASE = "close_case"
     APPROVE_CLOSURE = "approve_closure"
+    ASSIGN_CASE = "assign_case"
+    HAND_OVER = "hand_over"
+    MERGE_CASES = "merge_cases"
     EXPORT_SUMMARY = "export_summary"
     EXPORT_IDENTIFIABLE = "export_identifiable"
     READ_AUDIT = "read_audit"
@@ -130,6 +140,9 @@ ACTION_LABELS: dict[str, str] = {
     Action.IMPORT_CASES: N_("import cases"),
     Action.CLOSE_CASE: N_("close a case"),
     Action.APPROVE_CLOSURE: N_("approve a closure"),
+    Action.ASSIGN_CASE: N_("assign a case to a worker"),
+    Action.HAND_OVER: N_("hand over a case"),
+    Action.MERGE_CASES: N_("merge two cases"),
     Action.EXPORT_SUMMARY: N_("export a summary"),
     Action.EXPORT_IDENTIFIABLE: N_("export identifiable case files"),
     Action.READ_AUDIT: N_("read the audit trail"),
@@ -190,7 +203,14 @@ _BACKUPS = (_A.BACK_UP, _A.RESTORE_BACKUP)
 
 ACTIONS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset(
-        {_A.CREATE_CASE, _A.IMPORT_CASES, _A.CLOSE_CASE, *_SEND_REFERRALS, *_ANSWER_REFERRALS}
+        {
+            _A.CREATE_CASE,
+            _A.IMPORT_CASES,
+            _A.CLOSE_CASE,
+            _A.HAND_OVER,
+            *_SEND_REFERRALS,
+            *_ANSWER_REFERRALS,
+        }
     ),
     Role.HEALTH: frozenset(_ANSWER_REFERRALS),
     Role.LEGAL: frozenset(_ANSWER_REFERRALS),
@@ -200,6 +220,8 @@ ACTIONS: dict[str, frozenset[str]] = {
             _A.IMPORT_CASES,
             _A.CLOSE_CASE,
             _A.APPROVE_CLOSURE,
+            _A.ASSIGN_CASE,
+            _A.MERGE_CASES,
             _A.EXPORT_SUMMARY,
             _A.EXPORT_IDENTIFIABLE,
             _A.READ_AUDIT,

@@ -23,6 +23,15 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CaseState(StrEnum):
+    """What lists and the home page show of a case's status: an open case whose closure
+    waits for a supervisor is "closure requested" (stored status `open`, see schema v10)."""
+
+    OPEN = "open"
+    CLOSURE_REQUESTED = "closure_requested"
+    CLOSED = "closed"
+
+
 class IdentifiedBy(StrEnum):
     PUBLIC_SECURITY = "public_security"
     HOTLINE = "hotline"
@@ -179,6 +188,11 @@ FUJIAN_PREFECTURES: dict[str, str] = {
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     Sex: {"female": N_("Female"), "male": N_("Male"), "unknown": N_("Unknown")},
     CaseStatus: {"open": N_("Open"), "closed": N_("Closed")},
+    CaseState: {
+        "open": N_("Open"),
+        "closure_requested": N_("Closure requested"),
+        "closed": N_("Closed"),
+    },
     IdentifiedBy: {
         "public_security": N_("Public security"),
         "hotline": N_("Hotline"),

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "app.cli.report_cmds",
     "app.cli.sheet_cmds",
     "app.cli.referral_cmds",
+    "app.cli.workflow_cmds",
 )
 
 

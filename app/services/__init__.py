@@ -4,7 +4,7 @@
 follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-file PDF),
 `referrals` (contacts, and referral packages to and from other vaults), `drafts` (form
 text kept in the vault when the window locked itself), `audit_trail` (reading and checking
-it), `backups` (made and restored by hand).
+it), `backups` (made and restored by hand), `caseload` (who holds a case, and the home page).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from app.services.audit_trail import AuditTrail
 from app.services.backups import Backups
+from app.services.caseload import Caseload
 from app.services.cases import CaseFiles
 from app.services.documents import Documents
 from app.services.drafts import Drafts
@@ -36,3 +37,4 @@ class Services:
         self.drafts = Drafts(opened, today=today)
         self.audit_trail = AuditTrail(opened, today=today)
         self.backups = Backups(opened, today=today)
+        self.caseload = Caseload(opened, today=today)

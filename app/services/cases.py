@@ -29,8 +29,10 @@ from app.domain.model import (
 from app.domain.validation import InvalidCase, Problem, validate_case
 from app.errors import AftercareError
 from app.i18n import _
+from app.services import workers
 from app.services.base import Change, VaultService
-from app.storage import cases_repo, new_cases
+from app.storage import cases_repo, new_cases, workflow_repo
+from app.storage.connection import Connection
 
 _LIST_ENTRY = re.compile(r"(services|followups|referrals|notes)\[(\d+)\]")
 
@@ -59,10 +61,17 @@ class CaseFiles(VaultService):
             self.opened.audit("case_viewed", case_number)
         return access.redact(case, self.role)
 
+    def entry_stamps(self, case_number: str) -> dict[tuple[str, int], tuple[str, str]]:
+        """(list, entry id) -> (who, when, UTC ISO) of the entries that record their author."""
+        return workflow_repo.entry_stamps(self.conn, self.case_id(case_number))
+
     # --- creating --------------------------------------------------------------------------
 
-    def create_case(self, case: Case) -> Change:
+    def create_case(self, case: Case, responsible: str | None = None) -> Change:
+        """Store a new case; `responsible` names the worker who holds it (default: the
+        creator)."""
         self.require(Action.CREATE_CASE, case.case_number)
+        holder_id = self._holder_at_intake(responsible)
         problems = validate_case(case, self.today())
         if problems:
             raise InvalidCase(problems)
@@ -75,8 +84,16 @@ class CaseFiles(VaultService):
                 )
             stored = copy.deepcopy(case)
             case_id = new_cases.insert_case(conn, stored)
+            workflow_repo.set_holder(conn, case_id, holder_id)
+            workflow_repo.stamp_case_entries(conn, case_id, self.opened.user.name, _now())
             self.opened.audit("case_created", case.case_number)
         return Change(case.case_number, case_id, "created")
+
+    def _holder_at_intake(self, name: str | None) -> int:
+        if not name or name.strip().casefold() == self.opened.user.name.casefold():
+            return self.opened.user.id
+        self.require(Action.ASSIGN_CASE)
+        return workers.holder_candidate(self.conn, name).id
 
     def next_case_number(self, prefix: str, year: int) -> str:
         """The next free number of the form PREFIX-YEAR-NNNN, for the new-case form."""
@@ -96,8 +113,10 @@ class CaseFiles(VaultService):
         what: str,
         apply: Callable[[Case], None],
         detail: dict | None = None,
+        after: Callable[[Connection, Case], None] | None = None,
     ) -> Change:
-        """Load, check WRITE on every touched section, apply, validate, save, audit."""
+        """Load, check WRITE on every touched section, apply, validate, save, audit;
+        `after` runs in the same transaction once the case is saved."""
         for section in sorted(sections):
             self.require_section(section, Level.WRITE, case_number)
         with self.opened.write() as conn:
@@ -114,6 +133,8 @@ class CaseFiles(VaultService):
                 if new:
                     raise InvalidCase(new)
             cases_repo.save_case(conn, case)
+            if after is not None:
+                after(conn, case)
             self.opened.audit(
                 f"case_{what}", case_number, {"sections": sorted(sections), **(detail or {})}
             )
@@ -168,7 +189,11 @@ class CaseFiles(VaultService):
             else:
                 entries[next(i for i, e in enumerate(entries) if e.id == fresh.id)] = fresh
 
-        change = self._change(case_number, sections, "entry_saved", apply)
+        def stamp(conn: Connection, _case: Case) -> None:  # who wrote it, and when
+            if fresh.id is not None:
+                workflow_repo.stamp_entry(conn, attribute, fresh.id, self.opened.user.name, _now())
+
+        change = self._change(case_number, sections, "entry_saved", apply, after=stamp)
         return Change(change.case_number, change.case_id, change.what, section, fresh.id)
 
     def _delete_entry(self, case_number: str, attribute: str, entry_id: int) -> Change:
@@ -220,20 +245,53 @@ class CaseFiles(VaultService):
     # --- closing ---------------------------------------------------------------------------
 
     def close_case(self, case_number: str, closed_on: dt.date, reason: str) -> Change:
+        """Close a case. A caseworker's closing is a request that a supervisor approves
+        (`approve_closure`) or returns; a supervisor's closes at once, approved by her."""
         self.require(Action.CLOSE_CASE, case_number)
+        if not access.allowed(self.role, Action.APPROVE_CLOSURE):
+            return self._request_closure(case_number, closed_on, reason)
+        me, now = self.opened.user.name, _now()
 
-        def apply(case: Case) -> None:
-            if case.status == CaseStatus.CLOSED:
+        def approve(conn: Connection, case: Case) -> None:
+            assert case.id is not None
+            workflow_repo.set_approval(conn, case.id, me, self.today().isoformat())
+            pending = workflow_repo.latest_request(conn, case.id)
+            if pending is not None and pending.state == "pending":
+                workflow_repo.decide(conn, pending.id, "approved", me, now, None)
+
+        return self._change(
+            case_number, set(), "closed", _closing(case_number, closed_on, reason), after=approve
+        )
+
+    def _request_closure(self, case_number: str, closed_on: dt.date, reason: str) -> Change:
+        """Check the closure as if it were made now, then store it as a pending request."""
+        with self.opened.write() as conn:
+            case_id = self.case_id(case_number)
+            pending = workflow_repo.latest_request(conn, case_id)
+            if pending is not None and pending.state == "pending":
                 raise AftercareError(
-                    _("Case {number} is already closed.").format(number=case_number)
+                    _("The closure of case {number} is already waiting for a supervisor.").format(
+                        number=case_number
+                    )
                 )
-            case.status, case.closed_on, case.closure_reason = (
-                CaseStatus.CLOSED.value,
-                closed_on,
-                reason,
+            case = cases_repo.load_case(conn, case_id)
+            _closing(case_number, closed_on, reason)(case)
+            problems = [
+                p
+                for p in validate_case(case, self.today())
+                if p.path in ("status", "closed_on", "closure_reason")
+            ]
+            if problems:
+                raise InvalidCase(problems)
+            workflow_repo.add_request(
+                conn, case_id, closed_on, reason, self.opened.user.name, _now()
             )
-
-        return self._change(case_number, set(), "closed", apply)
+            self.opened.audit(
+                "case_closure_requested",
+                case_number,
+                {"closed_on": closed_on.isoformat(), "reason": reason},
+            )
+        return Change(case_number, case_id, "closure_requested")
 
     def reopen_case(self, case_number: str, reason: str) -> Change:
         self.require(Action.CLOSE_CASE, case_number)
@@ -247,27 +305,93 @@ class CaseFiles(VaultService):
 
         return self._change(case_number, set(), "reopened", apply, {"reason": reason.strip()})
 
-    def approve_closure(self, case_number: str) -> Change:
+    def approve_closure(self, case_number: str, comment: str = "") -> Change:
+        """Approve the pending closure request (the case closes on the requested date), or
+        the closure of a case closed before requests existed."""
         self.require(Action.APPROVE_CLOSURE, case_number)
+        case_id = self.case_id(case_number)
+        request = workflow_repo.latest_request(self.conn, case_id)
+        me, now, comment = self.opened.user.name, _now(), comment.strip() or None
+        if request is None or request.state != "pending":
+            return self._approve_closed(case_number, case_id, comment)
+
+        def approve(conn: Connection, case: Case) -> None:
+            workflow_repo.set_approval(conn, case_id, me, self.today().isoformat())
+            workflow_repo.decide(conn, request.id, "approved", me, now, comment)
+
+        change = self._change(
+            case_number,
+            set(),
+            "closure_approved",
+            _closing(case_number, request.closed_on, request.reason),
+            {"requested_by": request.requested_by, "comment": comment},
+            after=approve,
+        )
+        return change
+
+    def _approve_closed(self, case_number: str, case_id: int, comment: str | None) -> Change:
         with self.opened.write() as conn:
-            case_id = self.case_id(case_number)
             status = conn.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
             if status != CaseStatus.CLOSED:
                 raise AftercareError(
-                    _("Case {number} is not closed, so there is no closure to approve.").format(
+                    _("Case {number} has no closure waiting for approval.").format(
                         number=case_number
                     )
                 )
-            conn.execute(
-                "UPDATE cases SET closure_approved_by = ?, closure_approved_at = ? WHERE id = ?",
-                (self.opened.user.name, self.today().isoformat(), case_id),
+            workflow_repo.set_approval(
+                conn, case_id, self.opened.user.name, self.today().isoformat()
             )
-            self.opened.audit("case_closure_approved", case_number)
+            self.opened.audit("case_closure_approved", case_number, {"comment": comment})
         return Change(case_number, case_id, "closure_approved")
 
+    def return_closure(self, case_number: str, comment: str) -> Change:
+        """Send a closure request back to the caseworker, saying why; the case stays open."""
+        self.require(Action.APPROVE_CLOSURE, case_number)
+        if not comment.strip():
+            raise AftercareError(
+                _(
+                    "Say why the closure of case {number} is returned: the caseworker reads it."
+                ).format(number=case_number)
+            )
+        with self.opened.write() as conn:
+            case_id = self.case_id(case_number)
+            request = workflow_repo.latest_request(conn, case_id)
+            if request is None or request.state != "pending":
+                raise AftercareError(
+                    _("Case {number} has no closure waiting for approval.").format(
+                        number=case_number
+                    )
+                )
+            workflow_repo.decide(
+                conn, request.id, "returned", self.opened.user.name, _now(), comment.strip()
+            )
+            self.opened.audit(
+                "case_closure_returned",
+                case_number,
+                {"requested_by": request.requested_by, "comment": comment.strip()},
+            )
+        return Change(case_number, case_id, "closure_returned")
+
     def closure_approval(self, case_number: str) -> tuple[str | None, str | None]:
-        row = self.conn.execute(
-            "SELECT closure_approved_by, closure_approved_at FROM cases WHERE case_number = ?",
-            (case_number,),
-        ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+        return workflow_repo.approval(self.conn, self.case_id(case_number))
+
+    def closure_request(self, case_number: str) -> workflow_repo.ClosureRequest | None:
+        """The case's latest closure request (pending, approved, returned), or None."""
+        return workflow_repo.latest_request(self.conn, self.case_id(case_number))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _closing(case_number: str, closed_on: dt.date, reason: str) -> Callable[[Case], None]:
+    def apply(case: Case) -> None:
+        if case.status == CaseStatus.CLOSED:
+            raise AftercareError(_("Case {number} is already closed.").format(number=case_number))
+        case.status, case.closed_on, case.closure_reason = (
+            CaseStatus.CLOSED.value,
+            closed_on,
+            reason,
+        )
+
+    return apply

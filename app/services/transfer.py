@@ -16,7 +16,7 @@ from app.i18n import _
 from app.interchange import cases_v1
 from app.interchange.cases_v1 import InvalidDocument
 from app.services.base import VaultService
-from app.storage import cases_repo, new_cases
+from app.storage import cases_repo, new_cases, workflow_repo
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -100,9 +100,11 @@ class Transfer(VaultService):
         if isinstance(cases, list):
             total = len(cases)
         with self.opened.write() as conn:
+            last = workflow_repo.last_case_id(conn)
             done = new_cases.insert_cases(
                 conn, cases, progress=(lambda done: progress(done, total)) if progress else None
             )
+            workflow_repo.claim_new(conn, last, self.opened.user.id)  # the importer holds them
             self.opened.audit("cases_imported", detail={**detail, "imported": done})
         return done
 

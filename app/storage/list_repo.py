@@ -25,6 +25,11 @@ GROUP_SQL = (
     f" WHEN {AGE_SQL} < 18 THEN (CASE c.sex WHEN 'female' THEN 'girl' ELSE 'boy' END)"
     " WHEN c.sex = 'female' THEN 'woman' ELSE 'other' END)"
 )
+# A case whose closure waits for a supervisor shows "closure_requested" (app.codes.CaseState).
+PENDING_CLOSURE_SQL = (
+    "EXISTS (SELECT 1 FROM closure_requests r WHERE r.case_id = c.id AND r.state = 'pending')"
+)
+SHOWN_STATUS_SQL = f"(CASE WHEN {PENDING_CLOSURE_SQL} THEN 'closure_requested' ELSE c.status END)"
 NEXT_FOLLOWUP_SQL = (
     "(SELECT min(f.due_on) FROM followups f WHERE f.case_id = c.id AND f.done_on IS NULL)"
 )
@@ -41,12 +46,13 @@ SORT_COLUMNS = ("case_number", "name", "group", "age", "status", "opened_on", "n
 
 @dataclass(frozen=True)
 class CaseFilter:
-    status: str | None = None
+    status: str | None = None  # a CaseState: open, closure_requested or closed
     group: str | None = None
     followup_overdue: bool = False
     exploitation: str | None = None
     origin_division: str | None = None  # a prefecture (350100) or a province (530000)
     case_ids: tuple[int, ...] | None = None  # restrict to these (search results)
+    holder_id: int | None = None  # the cases this user is responsible for
 
 
 @dataclass(frozen=True)
@@ -143,16 +149,23 @@ def _runs(sort: str, descending: bool, today: dt.date) -> list[_Run]:
 
 def _filter_sql(filters: CaseFilter, args: dict[str, object]) -> list[str]:
     where = []
-    if filters.status:
+    if filters.status == "closure_requested":
+        where.append(PENDING_CLOSURE_SQL)
+    elif filters.status:
         where.append("c.status = :status")
         args["status"] = filters.status
+        if filters.status == "open":
+            where.append(f"NOT {PENDING_CLOSURE_SQL}")
+    if filters.holder_id is not None:
+        where.append("c.responsible_user_id = :holder")
+        args["holder"] = filters.holder_id
     if filters.group:
         where.append(f"{GROUP_SQL} = :group")
         args["group"] = filters.group
-    if filters.followup_overdue:
+    if filters.followup_overdue:  # as the follow-ups page counts: closed cases are never overdue
         where.append(
-            "EXISTS (SELECT 1 FROM followups o WHERE o.case_id = c.id AND o.done_on IS NULL"
-            " AND o.due_on < :today)"
+            "c.status = 'open' AND EXISTS (SELECT 1 FROM followups o WHERE o.case_id = c.id"
+            " AND o.done_on IS NULL AND o.due_on < :today)"
         )
     if filters.exploitation:
         where.append("c.primary_exploitation = :exploitation")
@@ -233,7 +246,7 @@ def rows(conn, case_ids: list[int], today: dt.date) -> list[CaseRow]:
         return []
     marks = ",".join(str(int(i)) for i in case_ids)
     sql = (
-        f"SELECT c.id, c.case_number, c.full_name, c.sex, {GROUP_SQL}, {AGE_SQL}, c.status, c.opened_on,"
+        f"SELECT c.id, c.case_number, c.full_name, c.sex, {GROUP_SQL}, {AGE_SQL}, {SHOWN_STATUS_SQL}, c.opened_on,"
         f" {NEXT_FOLLOWUP_SQL} FROM cases c WHERE c.id IN ({marks})"
     )
     found = {}
@@ -260,15 +273,25 @@ class DueFollowup:
     followup_id: int
     due_on: dt.date
     overdue: bool
+    holder: str | None = None  # the worker responsible for the case
 
 
-def followups_due(conn, today: dt.date, until: dt.date) -> list[DueFollowup]:
+def followups_due(
+    conn, today: dt.date, until: dt.date, holder_id: int | None = None
+) -> list[DueFollowup]:
+    """Open cases' visits not done and due by `until` (overdue ones included), by due date;
+    only the cases `holder_id` holds when given."""
     sql = (
-        "SELECT c.id, c.case_number, c.full_name, f.id, f.due_on FROM followups f JOIN cases c ON c.id = f.case_id"
-        " WHERE f.done_on IS NULL AND f.due_on <= ? AND c.status = 'open' ORDER BY f.due_on, c.case_number"
+        "SELECT c.id, c.case_number, c.full_name, f.id, f.due_on, u.name FROM followups f"
+        " JOIN cases c ON c.id = f.case_id LEFT JOIN users u ON u.id = c.responsible_user_id"
+        " WHERE f.done_on IS NULL AND f.due_on <= ? AND c.status = 'open'"
     )
+    args: list = [until.isoformat()]
+    if holder_id is not None:
+        sql += " AND c.responsible_user_id = ?"
+        args.append(holder_id)
     out = []
-    for r in conn.execute(sql, (until.isoformat(),)):
+    for r in conn.execute(sql + " ORDER BY f.due_on, c.case_number", args):
         due = dt.date.fromisoformat(r[4])
-        out.append(DueFollowup(r[0], r[1], r[2], r[3], due, due < today))
+        out.append(DueFollowup(r[0], r[1], r[2], r[3], due, due < today, r[5]))
     return out

@@ -304,11 +304,17 @@ def test_every_service_call_is_audited_once_and_the_chain_holds(team: Team):
         (
             caseworker,
             lambda s: s.cases.close_case(MINIMAL, TODAY, "independent_living"),
-            "case_closed",
+            "case_closure_requested",
             MINIMAL,
-            {"sections": []},
+            {"closed_on": TODAY.isoformat(), "reason": "independent_living"},
         ),
-        (supervisor, lambda s: s.cases.approve_closure(MINIMAL), "case_closure_approved", MINIMAL, {}),
+        (
+            supervisor,
+            lambda s: s.cases.approve_closure(MINIMAL, " Well prepared. "),
+            "case_closure_approved",
+            MINIMAL,
+            {"sections": [], "requested_by": "wang", "comment": "Well prepared."},
+        ),
         (
             caseworker,
             lambda s: s.cases.reopen_case(MINIMAL, " Lost her job. "),
@@ -358,7 +364,9 @@ def test_changes_say_what_changed(team: Team):
     change = caseworker.cases.update_intake(MINIMAL, stored(team, MINIMAL).intake)
     assert (change.what, change.section, change.entry_id) == ("updated", "intake", None)
     change = caseworker.cases.close_case(MINIMAL, TODAY, "other")
-    assert (change.what, change.section) == ("closed", None)
+    assert (change.what, change.section) == ("closure_requested", None)
+    change = team.services("supervisor").cases.approve_closure(MINIMAL)
+    assert (change.what, change.section) == ("closure_approved", None)
     with pytest.raises(AftercareError, match="no longer exists"):
         caseworker.cases.delete_note(MINIMAL, 999_999)
 
@@ -371,30 +379,56 @@ def test_close_reopen_and_approve_follow_the_rules(team: Team):
     conn = team.conn
 
     def closed_entries() -> int:
-        return len(audit.entries(conn, action="case_closed"))
+        return len(audit.entries(conn, action="case_closure_approved"))
 
     before = vault_state(conn)
     with pytest.raises(AftercareError, match=f"Case {FULL} is already closed"):
         caseworker.cases.close_case(FULL, TODAY, "other")
-    with pytest.raises(AftercareError, match=f"Case {MINIMAL} is not closed, so there is no"):
+    with pytest.raises(AftercareError, match=f"Case {MINIMAL} has no closure waiting"):
         supervisor.cases.approve_closure(MINIMAL)
+    with pytest.raises(AftercareError, match=f"Case {MINIMAL} has no closure waiting"):
+        supervisor.cases.return_closure(MINIMAL, "Not yet.")
     with pytest.raises(AftercareError, match=f"Case {MINIMAL} is not closed"):
         caseworker.cases.reopen_case(MINIMAL, "Why not.")
     with pytest.raises(AftercareError, match="Say why"):
         caseworker.cases.reopen_case(FULL, "   ")
+    with pytest.raises(InvalidCase):  # before the case was opened
+        caseworker.cases.close_case(MINIMAL, dt.date(2020, 1, 1), "other")
     assert vault_state(conn) == before
 
+    # A caseworker's closing is a request: the case stays open until a supervisor approves.
     caseworker.cases.close_case(MINIMAL, TODAY, "independent_living")
+    assert stored(team, MINIMAL).status == "open"
+    request = caseworker.cases.closure_request(MINIMAL)
+    assert (request.state, request.requested_by, request.reason) == (
+        "pending",
+        "wang",
+        "independent_living",
+    )
+    with pytest.raises(AftercareError, match="already waiting for a supervisor"):
+        caseworker.cases.close_case(MINIMAL, TODAY, "other")
+    with pytest.raises(AftercareError, match="Say why"):
+        supervisor.cases.return_closure(MINIMAL, "  ")
+    supervisor.cases.return_closure(MINIMAL, "The family visit is still to come.")
+    request = caseworker.cases.closure_request(MINIMAL)
+    assert (request.state, request.decided_by, request.comment) == (
+        "returned",
+        "chen",
+        "The family visit is still to come.",
+    )
+    assert stored(team, MINIMAL).status == "open"
+
+    caseworker.cases.close_case(MINIMAL, TODAY, "independent_living")
+    supervisor.cases.approve_closure(MINIMAL)
     closed = stored(team, MINIMAL)
     assert (closed.status, closed.closed_on, closed.closure_reason) == (
         "closed",
         TODAY,
         "independent_living",
     )
-    assert caseworker.cases.closure_approval(MINIMAL) == (None, None)
-    supervisor.cases.approve_closure(MINIMAL)
     approval = (supervisor.opened.user.name, TODAY.isoformat())
     assert caseworker.cases.closure_approval(MINIMAL) == approval
+    assert caseworker.cases.closure_request(MINIMAL).state == "approved"
 
     # Editing a closed case keeps its approval; reopening clears it.
     caseworker.cases.update_intake(MINIMAL, _edited(closed.intake, narrative="More."))
@@ -404,11 +438,11 @@ def test_close_reopen_and_approve_follow_the_rules(team: Team):
     assert (reopened.status, reopened.closed_on, reopened.closure_reason) == ("open", None, None)
     assert caseworker.cases.closure_approval(MINIMAL) == (None, None)
 
+    # A supervisor's own closing needs no second approval.
     closed_before = closed_entries()
-    caseworker.cases.close_case(MINIMAL, TODAY, "relocated_for_work")
-    assert closed_entries() == closed_before + 1
-    assert caseworker.cases.closure_approval(MINIMAL) == (None, None)
-    supervisor.cases.approve_closure(MINIMAL)
+    supervisor.cases.close_case(MINIMAL, TODAY, "relocated_for_work")
+    assert stored(team, MINIMAL).status == "closed"
+    assert closed_entries() == closed_before
     assert caseworker.cases.closure_approval(MINIMAL) == approval
     assert audit.verify(conn).ok
 

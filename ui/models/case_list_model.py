@@ -23,7 +23,7 @@ from PySide6.QtGui import QColor
 
 from app import access
 from app.access import Level
-from app.codes import CaseStatus, Group, Section, label
+from app.codes import CaseState, CaseStatus, Group, Section, label
 from app.i18n import N_, _, format_date
 from app.services.listing import CaseList
 from app.storage.list_repo import CaseFilter, CaseRow, Cursor
@@ -245,6 +245,7 @@ class CaseListModel(QAbstractTableModel):
     def _overdue(self, row: CaseRow) -> bool:
         return (
             Column.NEXT_FOLLOWUP not in self._masked
+            and row.status != CaseStatus.CLOSED  # closed cases are never overdue
             and row.next_followup is not None
             and row.next_followup < self._today()
         )
@@ -260,7 +261,7 @@ class CaseListModel(QAbstractTableModel):
         if column == Column.AGE:
             return "" if row.age is None else str(row.age)
         if column == Column.STATUS:
-            return label(CaseStatus, row.status)
+            return label(CaseState, row.status)
         if column == Column.OPENED:
             return format_date(row.opened_on)
         return format_date(row.next_followup)

@@ -81,13 +81,25 @@ Column = tuple[str, Callable[[Any], str]]  # (header, English source; the cell's
 
 
 class EntryModel(QAbstractTableModel):
-    """The entries of one list, in the columns `columns(restricted)` names."""
+    """The entries of one list, in the columns `columns(restricted)` names, and last who
+    recorded each and when (`stamps`, from the service: (table, entry id) -> (who, when))."""
+
+    table = ""  # the list's table: services, followups, referrals, notes
 
     def __init__(self, restricted: bool = False, parent=None):
         super().__init__(parent)
         self.restricted = restricted
-        self._columns = self.columns(restricted)
+        self.stamps: dict[tuple[str, int], tuple[str, str]] = {}
+        self._columns = [*self.columns(restricted), (N_("Recorded by"), self._recorded)]
         self._entries: list[Any] = []
+
+    def _recorded(self, entry: Any) -> str:
+        found = self.stamps.get((self.table, entry.id)) if entry.id is not None else None
+        if found is None:
+            return ""
+        by, at = found
+        when = dt.datetime.fromisoformat(at).astimezone()  # stored in UTC, shown in local time
+        return _("{name}, {date}").format(name=by, date=format_date(when.date()))
 
     # --- what subclasses say ------------------------------------------------------------------
 
@@ -144,6 +156,8 @@ def _day(value: dt.date | None) -> str:
 
 
 class ServicesModel(EntryModel):
+    table = "services"
+
     def columns(self, restricted: bool) -> list[Column]:
         shown: list[Column] = [
             (N_("Service"), lambda s: label(ServiceKind, s.kind)),
@@ -163,6 +177,8 @@ class ServicesModel(EntryModel):
 
 
 class FollowupsModel(EntryModel):
+    table = "followups"
+
     def columns(self, restricted: bool) -> list[Column]:
         shown: list[Column] = [
             (N_("Due"), lambda f: _day(f.due_on)),
@@ -178,6 +194,8 @@ class FollowupsModel(EntryModel):
 
 
 class ReferralsModel(EntryModel):
+    table = "referrals"
+
     def columns(self, restricted: bool) -> list[Column]:
         shown: list[Column] = [
             (N_("Referred to"), lambda r: label(ReferralTo, r.to)),
@@ -196,6 +214,8 @@ class ReferralsModel(EntryModel):
 
 
 class NotesModel(EntryModel):
+    table = "notes"
+
     def columns(self, restricted: bool) -> list[Column]:
         shown: list[Column] = [
             (N_("Date"), lambda n: _day(n.written_on)),

@@ -109,6 +109,8 @@ class CaseFilePage(Page):
         self.header.close_clicked.connect(self.actions.close_case)
         self.header.reopen_clicked.connect(self.actions.reopen_case)
         self.header.approve_clicked.connect(self.actions.approve_closure)
+        self.header.return_clicked.connect(self.actions.return_closure)
+        self.header.assign_clicked.connect(self.actions.assign)
         self.header.pdf_clicked.connect(self.actions.export_pdf)
         self.referral_actions = ReferralActions(self)  # Refer... and Referral packages...
 
@@ -186,22 +188,39 @@ class CaseFilePage(Page):
     def load_case(self, number: str) -> bool:
         try:
             case = self.ctx.services.cases.open_case(number)
-            approval = self.ctx.services.cases.closure_approval(number)
         except AftercareError as error:
             QMessageBox.warning(self, _("Aftercare"), str(error))
             return False
         self.case, self.number = case, number
+        self.load_stamps()
         for tab in self.case_tabs.values():
             tab.load(case)
-        self.header.show_case(case, approval, self.ctx.today())
+        self.refresh_header()
         self.stack.setCurrentIndex(1)
         self._update_dirty()
         return True
 
+    def load_stamps(self) -> None:
+        """Who recorded each entry, for the lists' "Recorded by" column."""
+        if self.number is None:
+            return
+        stamps = self.ctx.services.cases.entry_stamps(self.number)
+        for entries in self.lists():
+            entries.model.stamps = stamps
+
     def refresh_header(self) -> None:
-        if self.case is not None:
-            approval = self.ctx.services.cases.closure_approval(self.case.case_number)
-            self.header.show_case(self.case, approval, self.ctx.today())
+        """The header's state, approval, closure request and responsible worker, as stored."""
+        if self.case is None:
+            return
+        number, services = self.case.case_number, self.ctx.services
+        self.header.show_case(
+            self.case,
+            services.cases.closure_approval(number),
+            self.ctx.today(),
+            request=services.cases.closure_request(number),
+            holder=services.caseload.holder(number),
+            may_reassign=services.caseload.may_reassign(number),
+        )
 
     def show_tab(self, section: str | None) -> None:
         if section in self.case_tabs:

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from app import access
 from app.access import Action, Level
-from app.codes import FUJIAN_PREFECTURES, CaseStatus, Exploitation, Group, Section
+from app.codes import FUJIAN_PREFECTURES, CaseState, Exploitation, Group, Section
 from app.i18n import N_, _, format_number
 from app.services.base import Change
+from app.services.workers import HOLDER_ROLES
 from app.storage.list_repo import CaseFilter
 from ui.models.case_list_model import CaseListModel, Column, masked_columns
 from ui.pages.base import Page
@@ -44,7 +45,19 @@ from ui.widgets.code_combo import CodeCombo
 # The search runs after this pause in typing, not on every key.
 SEARCH_DELAY_MS = 250
 # Changes after which the set of matching cases (not only their rows) may differ.
-_REQUERY = frozenset({"created", "imported", "closed", "reopened", "deleted"})
+_REQUERY = frozenset(
+    {
+        "created",
+        "imported",
+        "closed",
+        "reopened",
+        "deleted",
+        "assigned",
+        "closure_requested",
+        "closure_approved",
+        "closure_returned",
+    }
+)
 
 # Provinces most victims identified in Fujian come from, besides Fujian itself.
 ORIGIN_PROVINCES: dict[str, str] = {
@@ -191,13 +204,15 @@ class CaseListPage(Page):
         self._search_timer.timeout.connect(self._run_search)
         self.search_edit.textChanged.connect(self._search_timer.start)
 
-        self.status_filter = CodeCombo(CaseStatus, blank=True, blank_text=N_("All statuses"))
+        self.status_filter = CodeCombo(CaseState, blank=True, blank_text=N_("All statuses"))
         self.group_filter = CodeCombo(Group, blank=True, blank_text=N_("All groups"))
         self.exploitation_filter = CodeCombo(
             Exploitation, blank=True, blank_text=N_("All forms of exploitation")
         )
         self.origin_filter = OriginCombo()
         self.overdue_filter = QCheckBox(objectName="cases_overdue")
+        self.mine_filter = QCheckBox(objectName="cases_mine")
+        self.mine_filter.toggled.connect(self._filters_changed)
         self.clear_button = QPushButton(objectName="cases_clear_filters")
         self.clear_button.setFlat(True)
         self.clear_button.clicked.connect(self.clear_filters)
@@ -214,6 +229,7 @@ class CaseListPage(Page):
         self.exploitation_filter.setVisible(self._reads(Section.INTAKE))
         self.origin_filter.setVisible(self._reads(Section.PROFILE))
         self.overdue_filter.setVisible(self._reads(Section.FOLLOWUPS))
+        self.mine_filter.setVisible(self.role in HOLDER_ROLES)
 
         self._filter_row = QHBoxLayout()
         for widget in (
@@ -223,6 +239,7 @@ class CaseListPage(Page):
             self.origin_filter,
         ):
             self._filter_row.addWidget(widget)
+        self._filter_row.addWidget(self.mine_filter)
         self._filter_row.addWidget(self.overdue_filter)
         self._filter_row.addStretch(1)
         self._filter_row.addWidget(self.clear_button)
@@ -252,6 +269,7 @@ class CaseListPage(Page):
         self.exploitation_filter.setToolTip(_("Primary form of exploitation"))
         self.origin_filter.setToolTip(_("Place of origin"))
         self.overdue_filter.setText(_("Overdue follow-ups only"))
+        self.mine_filter.setText(_("My cases only"))
         self.clear_button.setText(_("Clear filters"))
         self.model.retranslate()
         self._show_count()
@@ -280,6 +298,25 @@ class CaseListPage(Page):
 
     # --- filters, search, sort -----------------------------------------------------------------
 
+    def show_filtered(self, filters: CaseFilter) -> None:
+        """Show the whole list with these filters (a line of the home page was chosen)."""
+        combos = (self.status_filter, self.group_filter, self.exploitation_filter)
+        boxes = (self.overdue_filter, self.mine_filter)
+        for widget in (*combos, *boxes, self.origin_filter, self.search_edit):
+            widget.blockSignals(True)
+        for combo, code in zip(combos, (filters.status, filters.group, None), strict=True):
+            combo.setCurrentIndex(max(0, combo.findData(code)) if code else 0)
+        self.origin_filter.setCurrentIndex(0)
+        self.overdue_filter.setChecked(filters.followup_overdue)
+        self.mine_filter.setChecked(filters.holder_id is not None)
+        searching = bool(self.search_edit.text())
+        self.search_edit.clear()
+        for widget in (*combos, *boxes, self.origin_filter, self.search_edit):
+            widget.blockSignals(False)
+        if searching and self._loaded:
+            self._run_search()
+        self._filters_changed()
+
     def current_filters(self) -> CaseFilter:
         return CaseFilter(
             status=self.status_filter.code(),
@@ -287,6 +324,7 @@ class CaseListPage(Page):
             followup_overdue=self.overdue_filter.isVisible() and self.overdue_filter.isChecked(),
             exploitation=self.exploitation_filter.code() if self._reads(Section.INTAKE) else None,
             origin_division=self.origin_filter.code() if self._reads(Section.PROFILE) else None,
+            holder_id=self.ctx.opened.user.id if self.mine_filter.isChecked() else None,
         )
 
     def _filters_changed(self) -> None:
@@ -307,9 +345,10 @@ class CaseListPage(Page):
         self.origin_filter.blockSignals(True)
         self.origin_filter.setCurrentIndex(0)
         self.origin_filter.blockSignals(False)
-        self.overdue_filter.blockSignals(True)
-        self.overdue_filter.setChecked(False)
-        self.overdue_filter.blockSignals(False)
+        for box in (self.overdue_filter, self.mine_filter):
+            box.blockSignals(True)
+            box.setChecked(False)
+            box.blockSignals(False)
         self._filters_changed()
 
     def _run_search(self) -> None:

@@ -28,7 +28,7 @@ from app.services.referrals.base import (
     utc_now,
 )
 from app.services.referrals.contacts import CONTACT_COLUMNS, ContactBook
-from app.storage import cases_repo, new_cases
+from app.storage import cases_repo, new_cases, workflow_repo
 
 # Reasons a package is refused, beyond those app.referrals.package finds itself.
 UNKNOWN_SENDER = "unknown_sender"
@@ -142,6 +142,7 @@ class Receiving(ContactBook):
         except sections.BadContent:
             raise PackageRefused(BAD_CONTENT, opened.package_id) from None
         case_id = new_cases.insert_case(self.conn, case)
+        workflow_repo.set_holder(self.conn, case_id, self.opened.user.id)  # who received it
         entry_ids = _entry_ids(case, keyed)
         self._insert_row(
             referral_id,

@@ -15,11 +15,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDir
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
+from app import access
+from app.access import Action
 from app.codes import CaseStatus
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
-from ui.pages.case_file.close_dialog import CloseCaseDialog, ReopenDialog
+from ui.pages.case_file.close_dialog import (
+    AssignDialog,
+    CloseCaseDialog,
+    ClosureDecisionDialog,
+    ReopenDialog,
+)
 from ui.pages.case_file.entry_dialogs import (
     EntryDialog,
     FollowupDialog,
@@ -138,6 +145,7 @@ class CaseActions:
         page.announce(change)
 
     def _reload_lists(self, attribute: str) -> None:
+        self.page.load_stamps()
         kinds = {a: k for k, (a, _stem) in ENTRY_KINDS.items()}
         for entries in self.page.lists():
             if entries.spec.kind == kinds[attribute]:
@@ -146,15 +154,20 @@ class CaseActions:
     # --- closing ------------------------------------------------------------------------------
 
     def close_case(self) -> None:
+        """Close the case, or (a caseworker) ask a supervisor to close it."""
         page = self.page
-        dialog = CloseCaseDialog(page.number, page.ctx.today(), page)
+        requesting = not access.allowed(page.role, Action.APPROVE_CLOSURE)
+        dialog = CloseCaseDialog(page.number, page.ctx.today(), page, requesting=requesting)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         closed_on, reason = dialog.closed_on.date(), dialog.reason.code()
         if self._run(lambda: self.services.cases.close_case(page.number, closed_on, reason)):
-            page.case.status = CaseStatus.CLOSED.value
-            page.case.closed_on, page.case.closure_reason = closed_on, reason
+            if not requesting:
+                page.case.status = CaseStatus.CLOSED.value
+                page.case.closed_on, page.case.closure_reason = closed_on, reason
             page.refresh_header()
+            if requesting:
+                page.status.emit(_("Closure requested: a supervisor will approve it."))
 
     def reopen_case(self) -> None:
         page = self.page
@@ -168,9 +181,50 @@ class CaseActions:
             page.refresh_header()
 
     def approve_closure(self) -> None:
+        self._decide(approve=True)
+
+    def return_closure(self) -> None:
+        self._decide(approve=False)
+
+    def _decide(self, approve: bool) -> None:
+        """Approve or return a closure request, after the supervisor confirms with a comment."""
         page = self.page
-        if self._run(lambda: self.services.cases.approve_closure(page.number)):
+        number = page.number
+        request = self.services.cases.closure_request(number)
+        pending = request if request is not None and request.state == "pending" else None
+        dialog = ClosureDecisionDialog(number, pending, approve, page)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        comment = dialog.text()
+        cases = self.services.cases
+        call = (
+            (lambda: cases.approve_closure(number, comment))
+            if approve
+            else (lambda: cases.return_closure(number, comment))
+        )
+        if self._run(call):
+            if approve and pending is not None:
+                page.case.status = CaseStatus.CLOSED.value
+                page.case.closed_on, page.case.closure_reason = pending.closed_on, pending.reason
             page.refresh_header()
+
+    def assign(self) -> None:
+        """Give the case to another worker: a supervisor assigns, the holder hands over."""
+        page = self.page
+        number = page.number
+        caseload = self.services.caseload
+        hand_over = not access.allowed(page.role, Action.ASSIGN_CASE)
+        dialog = AssignDialog(
+            number, caseload.possible_holders(), caseload.holder(number), hand_over, page
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        worker = dialog.chosen() or ""
+        if self._run(lambda: caseload.assign(number, worker)):
+            page.refresh_header()
+            page.status.emit(
+                _("{name} now holds case {number}.").format(name=worker, number=number)
+            )
 
     def _run(self, call) -> bool:
         try:
