@@ -61,7 +61,9 @@ FILTERS = [
     (
         "follow-up overdue",
         CaseFilter(followup_overdue=True),
-        lambda c: any(f.done_on is None and f.due_on < TODAY for f in c.followups),
+        # closed cases are never overdue, as on the follow-ups page
+        lambda c: c.status == "open"
+        and any(f.done_on is None and f.due_on < TODAY for f in c.followups),
     ),
     *[
         (
