@@ -62,8 +62,9 @@ FILTERS = [
         "follow-up overdue",
         CaseFilter(followup_overdue=True),
         # closed cases are never overdue, as on the follow-ups page
-        lambda c: c.status == "open"
-        and any(f.done_on is None and f.due_on < TODAY for f in c.followups),
+        lambda c: (
+            c.status == "open" and any(f.done_on is None and f.due_on < TODAY for f in c.followups)
+        ),
     ),
     *[
         (
