@@ -93,6 +93,9 @@ def test_migration_fills_the_index_from_existing_rows(tmp_path):
     with transaction(conn):  # a v4 index, written as v4 wrote it
         conn.executemany("INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)", rows)
     assert migrations.migrate(conn, target=5) == [5]
+    found = "SELECT rowid FROM search_chars WHERE search_chars MATCH ?"
+    assert [r for (r,) in conn.execute(found, ['"' + char_tokens("红") + '"'])] == [rows[0][0]]
+    migrations.migrate(conn)  # v11 indexes the identity fields apart, from the same rows
     scopes = {"profile:name", "profile:alias"}
     for query in ["王", "小红", "li", "H", "13", "%", "3%", "红L"]:
         assert search_repo.find(conn, query, scopes) == _like_find(conn, query, scopes), query

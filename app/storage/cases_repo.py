@@ -35,6 +35,7 @@ from app.storage.codec import (
     person_json,
 )
 from app.storage.schema.v5 import char_tokens
+from app.storage.schema.v11 import IDENTITY_SCOPES, whole
 
 ROWS_PER_CASE = 1_000_000  # search rowids: case_id * ROWS_PER_CASE + n
 
@@ -305,29 +306,52 @@ def _span(case_id: int) -> tuple[int, int]:
     return (case_id * ROWS_PER_CASE, case_id * ROWS_PER_CASE + ROWS_PER_CASE - 1)
 
 
-def _forget_chars(conn, rows: list[tuple[int, str]]) -> None:
-    """Remove (rowid, text) rows from `search_chars`; call before they leave `search`."""
-    # `search_chars` is contentless: a row goes only when given its tokens again, which
-    # come from the text still in `search` (FTS5's content table, id = rowid, c0 = text).
+def _forget(conn, rows: list[tuple[int, str, str]]) -> None:
+    """Remove (rowid, text, scope) rows from the contentless indexes; call before they leave
+    `search`."""
+    # A contentless FTS5 table forgets a row only when given its tokens again, which come
+    # from the text still in `search` (FTS5's content table, id = rowid, c0 = text).
     conn.executemany(
         "INSERT INTO search_chars (search_chars, rowid, chars) VALUES ('delete', ?, ?)",
-        [(rowid, char_tokens(text)) for rowid, text in rows],
+        [(rowid, char_tokens(text)) for rowid, text, _scope in rows],
+    )
+    identity = [(rowid, text) for rowid, text, scope in rows if scope in IDENTITY_SCOPES]
+    conn.executemany(
+        "INSERT INTO search_identity (search_identity, rowid, text) VALUES ('delete', ?, ?)",
+        [(rowid, whole(text)) for rowid, text in identity],
+    )
+    conn.executemany(
+        "INSERT INTO search_identity_chars (search_identity_chars, rowid, chars)"
+        " VALUES ('delete', ?, ?)",
+        [(rowid, char_tokens(text)) for rowid, text in identity],
     )
 
 
 def _unindex(conn, case_id: int) -> None:
-    """Drop a case's rows from both search indexes (`search`, and `search_chars` for 1-2 chars)."""
+    """Drop a case's rows from every search index."""
     span = _span(case_id)
-    old = conn.execute("SELECT id, c0 FROM search_content WHERE id BETWEEN ? AND ?", span)
-    _forget_chars(conn, old.fetchall())
+    old = conn.execute("SELECT id, c0, c1 FROM search_content WHERE id BETWEEN ? AND ?", span)
+    _forget(conn, old.fetchall())
     conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", span)
 
 
-def _add_rows(conn, rows: list[tuple[int, str, str]]) -> None:
+def index_rows(conn, rows: list[tuple[int, str, str]]) -> None:
+    """Add (rowid, text, scope) rows to every search index: `search` (trigrams, and the text),
+    `search_chars` (1-2 characters), and for identity fields `search_identity` and
+    `search_identity_chars` (schema v11)."""
     conn.executemany("INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)", rows)
     conn.executemany(
         "INSERT INTO search_chars (rowid, chars) VALUES (?, ?)",
         [(rowid, char_tokens(text)) for rowid, text, _scope in rows],
+    )
+    identity = [(rowid, text) for rowid, text, scope in rows if scope in IDENTITY_SCOPES]
+    conn.executemany(
+        "INSERT INTO search_identity (rowid, text) VALUES (?, ?)",
+        [(rowid, whole(text)) for rowid, text in identity],
+    )
+    conn.executemany(
+        "INSERT INTO search_identity_chars (rowid, chars) VALUES (?, ?)",
+        [(rowid, char_tokens(text)) for rowid, text in identity],
     )
 
 
@@ -347,12 +371,12 @@ def _reindex(conn, case: Case) -> None:
             wanted[(text, scope)] -= 1
             used.add(rowid)
         else:
-            stale.append((rowid, text))
+            stale.append((rowid, text, scope))
     if stale:
-        _forget_chars(conn, stale)
-        conn.executemany("DELETE FROM search WHERE rowid = ?", [(r,) for r, _text in stale])
+        _forget(conn, stale)
+        conn.executemany("DELETE FROM search WHERE rowid = ?", [(r,) for r, _t, _s in stale])
     free = (rowid for rowid in itertools.count(base) if rowid not in used)
-    _add_rows(conn, [(next(free), text, scope) for text, scope in wanted.elements()])
+    index_rows(conn, [(next(free), text, scope) for text, scope in wanted.elements()])
 
 
 def delete_case(conn, case_id: int) -> None:

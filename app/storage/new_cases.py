@@ -19,8 +19,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from app.domain.model import Case
-from app.storage.cases_repo import LIST_COLUMNS, ROWS_PER_CASE, case_columns, search_rows
-from app.storage.schema.v5 import char_tokens
+from app.storage.cases_repo import (
+    LIST_COLUMNS,
+    ROWS_PER_CASE,
+    case_columns,
+    index_rows,
+    search_rows,
+)
 
 BATCH = 500  # cases per round of executemany: bounded memory, few calls
 
@@ -57,7 +62,7 @@ def _insert_batch(conn, batch: list[Case], now: str, next_ids: dict[str, int]) -
     """Write `batch`, taking ids from `next_ids` (table -> next free id), which it advances."""
     case_rows = []
     list_rows: dict[str, list[tuple]] = {table: [] for table, _c, _v in LIST_COLUMNS.values()}
-    search, chars = [], []
+    search = []
     for case in batch:
         case.id = next_ids["cases"]
         next_ids["cases"] += 1
@@ -72,7 +77,6 @@ def _insert_batch(conn, batch: list[Case], now: str, next_ids: dict[str, int]) -
         base = case.id * ROWS_PER_CASE
         for n, (text, scope) in enumerate(search_rows(case)):
             search.append((base + n, text, scope))
-            chars.append((base + n, char_tokens(text)))
     names = ",".join(columns)
     marks = ",".join("?" * (len(columns) + 1))
     conn.executemany(f"INSERT INTO cases (id, {names}) VALUES ({marks})", case_rows)
@@ -83,8 +87,7 @@ def _insert_batch(conn, batch: list[Case], now: str, next_ids: dict[str, int]) -
             f" VALUES ({marks})",
             list_rows[table],
         )
-    conn.executemany("INSERT INTO search (rowid, text, scope) VALUES (?, ?, ?)", search)
-    conn.executemany("INSERT INTO search_chars (rowid, chars) VALUES (?, ?)", chars)
+    index_rows(conn, search)
 
 
 def _now() -> str:

@@ -174,3 +174,29 @@ def test_the_index_follows_every_change(team: Team):
     health.cases.delete_service(PLANTED, medical.id)
     assert not finds(health, "复查结果")
     assert finds(health, "核磁共振")  # the medical note is still there
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+def test_a_page_of_results_is_the_start_of_all_of_them(shared_team: Team, limit: int):
+    """Reading stops once a page is full; the page must be what ranking every match gives."""
+    for role in ("caseworker", "health", "admin"):
+        lists = shared_team.services(role).lists
+        for query in QUERIES:
+            everything = [(f.row.case_number, f.rank) for f in lists.find(query)]
+            page = [(f.row.case_number, f.rank) for f in lists.find(query, limit=limit)]
+            assert page == everything[:limit], (role, query)
+
+
+def test_an_exact_match_comes_first_however_many_newer_cases_mention_it(team: Team):
+    caseworker = team.services("caseworker")
+    mentions = f"见 {PLANTED}，身份证 {PLANTED_ID_NUMBER}，欧阳翠萍来电"
+    for number in caseworker.lists.rows(caseworker.lists.ids())[:6]:
+        if number.case_number != PLANTED:
+            caseworker.cases.save_note(number.case_number, Note(TODAY, "notes", mentions))
+    for query, rank in ((PLANTED, 0), (PLANTED_ID_NUMBER, 0), ("欧阳翠萍", 1)):
+        (first,) = caseworker.lists.find(query, limit=1)
+        assert (first.row.case_number, first.rank) == (PLANTED, rank), query
+        found = caseworker.lists.find(query, limit=4)
+        assert [f.rank for f in found] == [rank, 3, 3, 3], query
+        ids = [f.row.case_id for f in found[1:]]
+        assert ids == sorted(ids, reverse=True)  # newest first within a rank
