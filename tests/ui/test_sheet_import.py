@@ -295,3 +295,39 @@ def test_locking_closes_the_wizard(qtbot, window, tmp_path):
     assert window.lock(False)
     qtbot.waitUntil(lambda: not shiboken6.isValid(wizard))  # rejected, then deleted
     assert not window.ctx.is_unlocked
+
+
+def test_a_plain_sheet_gets_suggestions_and_the_name_columns_can_be_swapped(
+    qtbot, window, tmp_path
+):
+    path = tmp_path / "names.csv"
+    path.write_bytes("序号,姓,名,性别,入站日期\n1,王,芳,女,2024-03-05\n".encode("gbk"))
+    wizard = open_wizard(qtbot, window)
+    assert wizard.file_page.load(path)
+    wizard.next()
+    page = wizard.mapping_page
+    assert page.suggested_label.isVisible()
+    assert "入站日期 → Date opened" in page.suggested_label.text()
+    assert page.name_swap.isVisible() and not page.name_swap.isChecked()
+    assert page.name_example.text() == "First row's name: 王芳"
+    page.name_swap.setChecked(True)
+    assert page.name_example.text() == "First row's name: 芳王"
+    wizard.next()
+    assert wizard.preview_page.model.index(0, Column.NAME).data() == "芳王"
+    wizard.back()
+    page.name_swap.setChecked(False)
+    wizard.next()
+    assert wizard.preview_page.model.index(0, Column.NAME).data() == "王芳"
+
+
+def test_a_templates_name_columns_join_first_then_second_and_swap(qtbot, window, tmp_path):
+    path = fill_template(tmp_path, htcds.SINGLE_SELECT, HTCDS_ROWS)
+    wizard = open_wizard(qtbot, window)
+    assert wizard.file_page.load(path)
+    wizard.next()
+    page = wizard.mapping_page
+    assert page.name_example.text() == "First row's name: 王芳"
+    page.name_swap.setChecked(True)
+    assert page.name_example.text() == "First row's name: 芳王"
+    wizard.next()
+    assert wizard.preview_page.model.index(0, Column.NAME).data() == "芳王"

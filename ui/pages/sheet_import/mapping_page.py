@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QGridLayout,
@@ -40,11 +41,14 @@ from app.i18n import N_, _
 from app.interchange import sheets
 from app.interchange.mapping import (
     DEFAULT_PATTERN,
+    FAMILY_GIVEN,
+    GIVEN_FAMILY,
     NOTE,
     TARGETS,
     ColumnRule,
     Mapping,
     check_pattern,
+    join_name,
 )
 from app.interchange.sheets import normalise_key
 from ui.pages.sheet_import.file_page import ERROR_STYLE, NOTE_STYLE, template_name
@@ -134,6 +138,13 @@ class MappingPage(QWizardPage):
             GuardianStatus, blank=True, blank_text=N_("(none: such rows are reported)")
         )
         self.guardian_combo.setObjectName("sheet_guardian")
+        # Two name columns: which part comes first, with the first row's name as it will be.
+        self.name_swap = QCheckBox(self, objectName="sheet_name_swap")
+        self.name_swap.toggled.connect(self._update)
+        self.name_example = QLabel(self, objectName="sheet_name_example")
+        self.suggested_label = QLabel(self, objectName="sheet_mapping_suggested")
+        self.suggested_label.setWordWrap(True)
+        self.suggested_label.setStyleSheet(NOTE_STYLE)
         self.error = QLabel(self, objectName="sheet_mapping_error")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
@@ -164,11 +175,17 @@ class MappingPage(QWizardPage):
             row, col = divmod(index, 2)
             grid.addWidget(self._lacks_labels[index], row, col * 2)
             grid.addWidget(widget, row, col * 2 + 1)
+        names = QHBoxLayout()
+        names.addWidget(self.name_swap)
+        names.addWidget(self.name_example)
+        names.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.found_label)
+        layout.addWidget(self.suggested_label)
         layout.addWidget(self.loaded_label)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addLayout(names)
         layout.addWidget(self.lacks_box)
         layout.addWidget(self.error)
 
@@ -183,6 +200,7 @@ class MappingPage(QWizardPage):
         self._date_order_label.setText(_("Dates written as"))
         for index, order in enumerate(DATE_ORDERS.values()):
             self.date_order.setItemText(index, _(order))
+        self.name_swap.setText(_("Swap the two name columns"))
         self.load_button.setText(_("Load mapping..."))
         self.save_button.setText(_("Save mapping..."))
         self.table.setHorizontalHeaderLabels(
@@ -224,6 +242,7 @@ class MappingPage(QWizardPage):
         self._shown = found
         self._base = found.mapping
         self._loaded_from = None
+        self.name_swap.setChecked(False)
         template = bool(found.template)
         for widget in (self.table, self.load_button, self.save_button):
             widget.setVisible(not template)
@@ -278,6 +297,18 @@ class MappingPage(QWizardPage):
                     count=len(self.combos), row=self._base.header_row if self._base else 1
                 )
             )
+        suggested = [
+            f"{c.header} → {_(TARGETS[c.field].label)}"
+            for c in (found.columns if found is not None and not found.template else [])
+            if c.header and c.field not in (NOTE, "ignore")
+        ]
+        self.suggested_label.setVisible(bool(suggested) and not self._loaded_from)
+        self.suggested_label.setText(
+            _(
+                "Suggested from the headers: {pairs}. Check each column and change what is "
+                "wrong before going on."
+            ).format(pairs=", ".join(suggested))
+        )
         self.loaded_label.setVisible(bool(self._loaded_from))
         if self._loaded_from:
             self.loaded_label.setText(
@@ -321,7 +352,45 @@ class MappingPage(QWizardPage):
             date_order=self.date_order.currentData(),
             case_number_pattern=self.pattern_edit.text().strip() or base.case_number_pattern,
             defaults=defaults,
+            name_order=self.name_order(),
         )
+
+    # --- name order ----------------------------------------------------------------------------
+
+    def _name_samples(self) -> tuple[str, str] | None:
+        """The first row's given and family name, when the sheet has a column for each."""
+        found = self._wizard.detection
+        if found is None:
+            return None
+        fields = self.fields() if not found.template else [c.field for c in found.columns]
+        parts: dict[str, str] = {}
+        for info, key in zip(found.columns, fields, strict=True):
+            if key in ("person.given_name", "person.family_name") and key not in parts:
+                parts[key] = info.samples[0] if info.samples else ""
+        if len(parts) < 2:
+            return None
+        return parts["person.given_name"], parts["person.family_name"]
+
+    def name_order(self) -> str | None:
+        """The base mapping's order, or the other one when the person swapped them."""
+        base = self._base.name_order if self._base else None
+        if not self.name_swap.isChecked():
+            return base
+        if base is None:  # by script: swap what the first row's name would get
+            samples = self._name_samples() or ("", "")
+            base = GIVEN_FAMILY if join_name(*samples) == " ".join(samples) else FAMILY_GIVEN
+        return FAMILY_GIVEN if base == GIVEN_FAMILY else GIVEN_FAMILY
+
+    def _show_name_example(self) -> None:
+        samples = self._name_samples()
+        self.name_swap.setVisible(samples is not None)
+        self.name_example.setVisible(samples is not None)
+        if samples is not None:
+            self.name_example.setText(
+                _("First row's name: {name}").format(
+                    name=join_name(*samples, self.name_order()) or "—"
+                )
+            )
 
     def apply_mapping(self, mapping: Mapping, source: str) -> None:
         """Show a loaded mapping: each column by its header, else by its letter."""
@@ -443,6 +512,7 @@ class MappingPage(QWizardPage):
         return None
 
     def _update(self) -> None:
+        self._show_name_example()
         self.error.setText(self.problem() or "")
         self.completeChanged.emit()
 
