@@ -286,7 +286,7 @@ def join(value: dict[str, Any], uids: Any) -> dict[str, Any]:
     return out
 
 
-def empty_keyed(section: str) -> dict[str, list]:
+def empty_keyed(section: str) -> dict[str, list[Any]]:
     """A section that was not sent, as both sides last agreed on it: its lists, empty."""
     return {part: [] for part in parts(section, lists_only=True)}
 
@@ -332,7 +332,12 @@ def merge_keyed(
 
 
 def _merge_entry(
-    uid: str, base: dict, mine: Any, theirs: dict, part: str, conflicts: list[EntryConflict]
+    uid: str,
+    base: dict[str, Any],
+    mine: Any,
+    theirs: dict[str, Any],
+    part: str,
+    conflicts: list[EntryConflict],
 ) -> Any:
     """The merged value of one entry (_ABSENT when it is not kept)."""
     b, t = base.get(uid, _ABSENT), theirs.get(uid, _ABSENT)

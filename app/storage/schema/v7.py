@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 ALTER TABLE referral_packages ADD COLUMN reply_seq INTEGER NOT NULL DEFAULT 0;
@@ -59,9 +60,9 @@ def _shared_id(referral_id: str, part: str, value: object, seen: dict[str, int])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def keyed_snapshot(referral_id: str, snapshot: dict) -> dict:
+def keyed_snapshot(referral_id: str, snapshot: dict[str, Any]) -> dict[str, Any]:
     """Old snapshot content with a shared id for every list entry."""
-    out: dict = {}
+    out: dict[str, Any] = {}
     for section, content in snapshot.items():
         seen: dict[str, int] = {}
         out[section] = {
@@ -73,7 +74,7 @@ def keyed_snapshot(referral_id: str, snapshot: dict) -> dict:
     return out
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)
     rows = conn.execute("SELECT id, referral_id, snapshot FROM referral_packages").fetchall()
     for row_id, referral_id, snapshot in rows:
