@@ -210,6 +210,7 @@ ACTION_LABELS: dict[str, str] = {
     "cases_imported": N_("Cases imported"),
     "cases_exported": N_("Identifiable cases exported"),
     "summary_exported": N_("Summary exported"),
+    "rollup_signed": N_("Roll-up signed"),
     "backup_written": N_("Backup written"),
     "backup_restored": N_("Backup restored"),
     "restored_from_backup": N_("Vault restored from a backup"),

@@ -13,6 +13,14 @@ from app.reports.periods import parse_period
 from app.reports.rollup_outputs import run_rollup
 from app.services import Services
 
+FIRST_FILES = 10  # files named on the terminal; rollup.json lists every one
+
+
+def _rollup_threshold(text: str) -> int | None:
+    """--suppress of rollup: a threshold, or `none` for a roll-up the next level's office
+    rolls up again (sums unprotected; not for anyone else)."""
+    return None if text.strip().lower() == "none" else _threshold(text)
+
 
 def _threshold(text: str) -> int:
     try:
@@ -50,10 +58,18 @@ def register(sub) -> None:
     p.add_argument("--out-dir", required=True)
     p.add_argument("--trust", help=_("the registered unit keys"))
     p.add_argument(
-        "--suppress", metavar="K", default="5", help=_("the roll-up's own threshold (default 5)")
+        "--suppress",
+        metavar="K",
+        default="5",
+        help=_("the roll-up's own threshold (default 5), or none for the next level's office"),
     )
     p.add_argument(
         "--period", help=_("the period to roll up (default: the one most files are for)")
+    )
+    p.add_argument(
+        "--sign",
+        metavar="VAULT",
+        help=_("sign rollup.json with the key of this office vault, to be rolled up again"),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_rollup)
@@ -105,22 +121,51 @@ def cmd_unit_key(args) -> int:
 
 
 def cmd_rollup(args) -> int:
-    threshold = _threshold(args.suppress)
+    threshold = _rollup_threshold(args.suppress)
     period = parse_period(args.period) if args.period else None
-    doc = run_rollup(
-        [Path(f) for f in args.files],
-        Path(args.out_dir),
-        trust_file=Path(args.trust) if args.trust else None,
-        threshold=threshold,
-        period=period,
-    )
+    opened = common.unlock(args.sign) if args.sign else None
+    try:
+        sign = Services(opened).reports.sign_rollup if opened is not None else None
+        doc = run_rollup(
+            [Path(f) for f in args.files],
+            Path(args.out_dir),
+            trust_file=Path(args.trust) if args.trust else None,
+            threshold=threshold,
+            period=period,
+            sign=sign,
+        )
+    finally:
+        if opened is not None:
+            opened.lock()
+    common.emit(args, {"period": doc["period"], "files": doc["files"]}, _rollup_lines(doc, args))
+    return 0
+
+
+def _rollup_lines(doc: dict, args) -> str:
+    """What the terminal shows: the counts by result and the first files that were not
+    accepted (all of them are in rollup.json), never one line per file of 20,000."""
+    counts: dict[str, int] = {}
+    for entry in doc["files"]:
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    units = sum(len(codes) for codes in doc.get("units", {}).values())
     lines = [
         _("Roll-up of {period} written to {folder}: rollup.json, rollup.xlsx, report.pdf.").format(
             period=doc["period"]["label"], folder=args.out_dir
-        )
+        ),
+        _("{files} files read, {units} units counted: {counts}.").format(
+            files=len(doc["files"]),
+            units=units,
+            counts=", ".join(f"{status} {n}" for status, n in counts.items()),
+        ),
     ]
-    for entry in doc["files"]:
+    problems = [entry for entry in doc["files"] if entry["status"] != "accepted"]
+    for entry in problems[:FIRST_FILES]:
         reason = f" ({entry['reason']})" if entry["reason"] else ""
         lines.append(f"  {entry['status']:<12} {entry['file']} {entry['unit'] or ''}{reason}")
-    common.emit(args, {"period": doc["period"], "files": doc["files"]}, "\n".join(lines))
-    return 0
+    if len(problems) > FIRST_FILES:
+        lines.append(
+            _("  ... and {more} more; rollup.json lists every file.").format(
+                more=len(problems) - FIRST_FILES
+            )
+        )
+    return "\n".join(lines)

@@ -1,8 +1,10 @@
 """The PJC Office's roll-up (rollup.json of summary-v1) as a PDF report.
 
-It says for which period, how the published counts are protected, which units reported and
-which did not, the indicators of the province and by prefecture as charts and tables, the
-provincial tables, the tables of each prefecture, and every file read with what became of it.
+It says for which period, how the published counts are protected, how many units reported
+and did not per prefecture, the indicators of the province and by prefecture as charts and
+tables, the provincial tables, the tables of each prefecture, the files read (counts by
+result and the first problems; rollup.json lists every file), and an annex of the units'
+codes by prefecture, consecutive codes written as one run (20,000 units fit on a few pages).
 """
 
 from __future__ import annotations
@@ -38,35 +40,135 @@ def _status(code: str) -> str:
     return _(FILE_STATUS[code]) if code in FILE_STATUS else code
 
 
+FIRST_FILES = 10  # problems listed by name in the report; rollup.json lists every file
+
+
+def _reported(rollup: dict[str, Any]) -> dict[str, list[str]]:
+    """Units counted, by prefecture (the roll-up's `units`; older documents: the files')."""
+    if isinstance(rollup.get("units"), dict):
+        return rollup["units"]
+    out: dict[str, list[str]] = {}
+    for f in rollup["files"]:
+        if f["status"] == "accepted" and f.get("unit"):
+            out.setdefault(f["unit"][:6], []).append(f["unit"])
+    return out
+
+
+def compact_codes(codes: Sequence[str]) -> str:
+    """Unit codes with runs of consecutive numbers written once: 350100-S01–S12."""
+    runs: list[list[tuple[str, int, str]]] = []
+    for code in sorted(codes):
+        digits = len(code) - len(code.rstrip("0123456789"))
+        stem, number = code[: len(code) - digits], code[len(code) - digits :]
+        item = (stem, int(number) if number else -1, code)
+        last = runs[-1][-1] if runs else None
+        if (
+            last
+            and number
+            and last[0] == stem
+            and last[1] + 1 == item[1]
+            and len(last[2]) == len(code)
+        ):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    parts = []
+    for run in runs:
+        first, end = run[0][2], run[-1][2]
+        prefix = len(run[0][0]) - len(run[0][0].split("-")[-1]) if "-" in run[0][0] else 0
+        parts.append(first if len(run) == 1 else f"{first}–{end[prefix:]}")
+    return ", ".join(parts)
+
+
 def _units(rollup: dict[str, Any], expected_units: Sequence[str] | None) -> list[Flowable]:
-    reported = sorted({f["unit"] for f in rollup["files"] if f["status"] == "accepted"})
+    reported = _reported(rollup)
+    expected: dict[str, list[str]] = {}
+    for unit in expected_units or ():
+        expected.setdefault(unit[:6], []).append(unit)
+    counted = {u for units in reported.values() for u in units}
+    rows = []
+    for code in sorted(set(reported) | set(expected)):
+        missing = [u for u in expected.get(code, []) if u not in counted]
+        rows.append(
+            [
+                prefecture_label(code),
+                format_number(len(reported.get(code, []))),
+                format_number(len(missing)) if expected_units is not None else "",
+            ]
+        )
+    if not rows:
+        return [para(_("None."))]
+    headers = [_("Prefecture"), _("Units counted"), _("Registered, not reporting")]
+    return [
+        list_table(headers, rows, [2, 1.2, 1.6]),
+        para(_("The units' codes are in the annex at the end of the report.")),
+    ]
+
+
+def _annex(rollup: dict[str, Any], expected_units: Sequence[str] | None) -> list[Flowable]:
+    reported = _reported(rollup)
+    counted = {u for units in reported.values() for u in units}
+    rows = [
+        [prefecture_label(code), format_number(len(units)), compact_codes(units)]
+        for code, units in sorted(reported.items())
+    ]
     out: list[Flowable] = [
-        layout.subheading(
-            _("Units that reported ({count})").format(count=format_number(len(reported)))
-        ),
-        para(", ".join(reported) if reported else _("None.")),
+        layout.subheading(_("Units counted, by prefecture")),
+        list_table([_("Prefecture"), _("Units"), _("Codes")], rows, [1.4, 0.8, 5])
+        if rows
+        else layout.none_recorded(),
     ]
     if expected_units is not None:
-        missing = sorted(set(expected_units) - set(reported))
+        missing: dict[str, list[str]] = {}
+        for unit in expected_units:
+            if unit not in counted:
+                missing.setdefault(unit[:6], []).append(unit)
+        rows = [
+            [prefecture_label(code), format_number(len(units)), compact_codes(units)]
+            for code, units in sorted(missing.items())
+        ]
         out += [
-            layout.subheading(
-                _("Registered units that did not report ({count})").format(
-                    count=format_number(len(missing))
-                )
-            ),
-            para(", ".join(missing) if missing else _("None: every registered unit reported.")),
+            layout.subheading(_("Registered units that did not report")),
+            list_table([_("Prefecture"), _("Units"), _("Codes")], rows, [1.4, 0.8, 5])
+            if rows
+            else para(_("None: every registered unit reported.")),
         ]
     return out
 
 
-def _files(rollup: dict[str, Any]) -> Flowable:
-    rows = [
-        [f["file"], f.get("unit") or "", _status(f["status"]), f.get("reason") or ""]
-        for f in rollup["files"]
+def _files(rollup: dict[str, Any]) -> list[Flowable]:
+    files = rollup["files"]
+    if not files:
+        return [layout.none_recorded()]
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f["status"]] = counts.get(f["status"], 0) + 1
+    out: list[Flowable] = [
+        list_table(
+            [_("Result"), _("Files")],
+            [[_status(code), format_number(n)] for code, n in counts.items()],
+            [3, 1],
+        )
     ]
-    if not rows:
-        return layout.none_recorded()
-    return list_table([_("File"), _("Unit"), _("Result"), _("Reason")], rows, [1.6, 1.2, 1.4, 3])
+    problems = [f for f in files if f["status"] != "accepted"]
+    if problems:
+        rows = [
+            [f["file"], f.get("unit") or "", _status(f["status"]), f.get("reason") or ""]
+            for f in problems[:FIRST_FILES]
+        ]
+        out += [
+            layout.gap(2),
+            list_table([_("File"), _("Unit"), _("Result"), _("Reason")], rows, [1.6, 1.2, 1.4, 3]),
+        ]
+        if len(problems) > FIRST_FILES:
+            out.append(
+                para(
+                    _(
+                        "The first {shown} of {count}; rollup.json and rollup.xlsx list every file."
+                    ).format(shown=FIRST_FILES, count=format_number(len(problems)))
+                )
+            )
+    return out
 
 
 def _by_prefecture_charts(rollup: dict[str, Any]) -> list[Flowable]:
@@ -133,6 +235,7 @@ def render_rollup_pdf(rollup: dict[str, Any], *, expected_units: list[str] | Non
             prefecture=prefecture_label(code), units=format_number(part.get("units", 0))
         )
         story += layout.section(title, *_part(part))
-    story += layout.section(_("Files read"), _files(rollup))
+    story += layout.section(_("Files read"), *_files(rollup))
+    story += layout.section(_("Annex: units"), *_annex(rollup, expected_units))
     page = PageInfo(unit=_("PJC Office"), title=heading)
     return layout.build_pdf(story, page, pdf_title=heading)

@@ -30,299 +30,230 @@ import base64
 import binascii
 import json
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from app.errors import AftercareError
 from app.i18n import _
 from app.reports.periods import Period, parse_period
-from app.reports.signing import key_id, verify_summary
-from app.reports.summary_format import validate_summary_document
+from app.reports.rollup_inputs import (
+    N_SPANS,
+    NO_HIGH,
+    ROLLUP_FORMAT,
+    ROLLUP_VERSION,
+    Input,
+    Part,
+    claimed_code,
+    no_repeated_keys,
+    read_input,
+)
+from app.reports.signing import key_id
 from app.reports.suppression import (
-    bounds_of,
+    Range,
     check_threshold,
+    completion_of,
     could_be_small,
     indicator_withheld,
     linked_patterns,
     linked_withheld,
 )
-from app.reports.tables import ACTIVE_CELLS, INDICATOR_CELLS, TABLE_LAYOUT, CellRef
+from app.reports.tables import INDICATOR_IDS, TABLE_LAYOUT
 
-FORMAT = "aftercare.rollup"
-VERSION = 1
-
-# A cell's contribution: (low, high or None for unbounded, value in one consistent completion).
-Span = tuple[int, int | None, int]
-
-
-@dataclass
-class _Summary:
-    index: int
-    name: str
-    doc: dict[str, Any]
-    tables: list[list[list[Span]]]  # per table, per row, per column
-    indicators: list[tuple[Span, Span]]  # (numerator, denominator)
-
-    @property
-    def unit(self) -> str:
-        return self.doc["unit"]["code"]
-
-
-# --- reading and checking one file ------------------------------------------------------------
-
-
-def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(key)
-        obj[key] = value
-    return obj
-
-
-def _parse(data: bytes) -> Any:
-    try:
-        doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_repeated_keys)
-        # An escaped lone surrogate ("\ud800") parses, but is no text: it cannot be written
-        # back as UTF-8 (the signature check and the outputs would fail on it).
-        json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    except (UnicodeError, ValueError, RecursionError) as exc:
-        raise AftercareError(_("The file is not valid UTF-8 JSON.")) from exc
-    return doc
-
-
-def _add(a: Span, b: Span) -> Span:
-    high = None if a[1] is None or b[1] is None else a[1] + b[1]
-    return a[0] + b[0], high, a[2] + b[2]
-
-
-def _cell_ref(ref: CellRef) -> tuple[int, int, int]:
-    table_id, row, col = ref
-    for t, (layout_id, rows, cols) in enumerate(TABLE_LAYOUT):
-        if layout_id == table_id:
-            return t, rows.index(row), cols.index(col)
-    raise KeyError(table_id)
-
-
-def _sum_refs(tables: list[list[list[Span]]], refs: tuple[CellRef, ...]) -> Span:
-    total: Span = (0, 0, 0)
-    for ref in refs:
-        t, i, j = _cell_ref(ref)
-        total = _add(total, tables[t][i][j])
-    return total
-
-
-def _table_spans(table: dict[str, Any]) -> list[list[Span]]:
-    cells = table["cells"]
-    if not any(value is None for row in cells for value in row):
-        return [[(v, v, v) for v in row] for row in cells]
-    bounds = bounds_of(table)
-    return [
-        [
-            (v, v, v) if v is not None else (*bounds.intervals[(i, j)], bounds.completion[i][j])
-            for j, v in enumerate(row)
-        ]
-        for i, row in enumerate(cells)
-    ]
-
-
-def _indicator_spans(
-    indicator: dict[str, Any], tables: list[list[list[Span]]]
-) -> tuple[Span, Span]:
-    num_refs, den_refs = INDICATOR_CELLS[indicator["id"]]
-    n, d = indicator["numerator"], indicator["denominator"]
-    if d is not None:
-        den: Span = (d, d, d)
-    elif den_refs:
-        den = _sum_refs(tables, den_refs)
-    else:
-        active = _sum_refs(tables, ACTIVE_CELLS)
-        den = (0, active[1], 0)
-    if n is not None:
-        num: Span = (n, n, n)
-    elif num_refs:
-        num = _sum_refs(tables, num_refs)
-    else:
-        num = (0, den[1], 0)
-    return num, den
-
-
-def _read(index: int, name: str, data: bytes, trust: dict[str, str] | None) -> _Summary:
-    doc = _parse(data)
-    validate_summary_document(doc)
-    verify_summary(doc)
-    unit = doc["unit"]["code"]
-    if trust is not None:
-        expected = trust.get(unit)
-        signed_by = doc["signature"]["key_id"]
-        if expected is None:
-            raise AftercareError(_("Unit {unit} is not in the trust list.").format(unit=unit))
-        if signed_by != expected:
-            raise AftercareError(
-                _("Signed with key {key_id}, not with the key registered for unit {unit}.").format(
-                    key_id=signed_by, unit=unit
-                )
-            )
-    tables = [_table_spans(table) for table in doc["tables"]]
-    indicators = [_indicator_spans(ind, tables) for ind in doc["indicators"]]
-    return _Summary(index, name, doc, tables, indicators)
-
-
-def _unit_of(data: bytes) -> str | None:
-    """The unit code a file claims, for the report on a rejected file, if it can be read."""
-    try:
-        unit = _parse(data).get("unit", {}).get("code")
-    except (AftercareError, AttributeError):
-        return None
-    return unit if isinstance(unit, str) else None
+FORMAT = ROLLUP_FORMAT
+VERSION = ROLLUP_VERSION
 
 
 # --- adding up and protecting -----------------------------------------------------------------
-
-
-def _zero_scope() -> tuple[list[list[list[Span]]], list[tuple[Span, Span]]]:
-    tables = [[[(0, 0, 0) for _ in cols] for _ in rows] for _id, rows, cols in TABLE_LAYOUT]
-    indicators = [((0, 0, 0), (0, 0, 0)) for _ in INDICATOR_CELLS]
-    return tables, indicators
 
 
 def _publish(low: int, high: int | None) -> int | list[int | None]:
     return low if low == high else [low, high]
 
 
-def _scope(summaries: list[_Summary], k: int) -> dict[str, Any]:
-    """Sums of `summaries`, protected at threshold k."""
-    tables, indicators = _zero_scope()
-    for summary in summaries:
-        for t, table in enumerate(summary.tables):
-            for i, row in enumerate(table):
-                for j, span in enumerate(row):
-                    tables[t][i][j] = _add(tables[t][i][j], span)
-        for x, (num, den) in enumerate(summary.indicators):
-            indicators[x] = (_add(indicators[x][0], num), _add(indicators[x][1], den))
-    completions = [
-        {
-            "id": table_id,
-            "rows": list(rows),
-            "cols": list(cols),
-            "cells": [[s[2] for s in row] for row in cells],
-        }
-        for (table_id, rows, cols), cells in zip(TABLE_LAYOUT, tables, strict=True)
+def _sum_parts(parts: list[Part]) -> list[Range]:
+    lows = [0] * N_SPANS
+    highs: list[int | None] = [0] * N_SPANS
+    for part in parts:
+        spans = part.spans
+        for x in range(N_SPANS):
+            lows[x] += spans[2 * x]
+            top, high = spans[2 * x + 1], highs[x]
+            highs[x] = None if top == NO_HIGH or high is None else high + top
+    return list(zip(lows, highs, strict=True))
+
+
+def _scope(parts: list[Part], k: int | None) -> dict[str, Any]:
+    """Sums of `parts`, protected at threshold k (None: published as added up)."""
+    spans = _sum_parts(parts)
+    tables: list[list[list[Range]]] = []
+    x = 0
+    for _id, rows, cols in TABLE_LAYOUT:
+        tables.append(
+            [[spans[x + i * len(cols) + j] for j in range(len(cols))] for i in range(len(rows))]
+        )
+        x += len(rows) * len(cols)
+    indicators = [(spans[x + 2 * i], spans[x + 2 * i + 1]) for i in range(len(INDICATOR_IDS))]
+    layouts = [
+        {"id": table_id, "rows": list(rows), "cols": list(cols)}
+        for table_id, rows, cols in TABLE_LAYOUT
     ]
-    primaries = [
-        {
-            (i, j)
-            for i, row in enumerate(cells)
-            for j, s in enumerate(row)
-            if could_be_small(s[0], s[1], k)
-        }
-        for cells in tables
-    ]
-    patterns = linked_patterns(completions, k, primaries)
+    if k is None:
+        patterns: list[set[tuple[int, int]]] = [set() for _ in tables]
+        completions = layouts
+    else:
+        # One whole-number table within the sums' ranges (the same for the same ranges, so
+        # that rolling up roll-ups protects as rolling up their units does).
+        completions = [
+            {**lay, "cells": completion_of(lay["id"], lay["rows"], lay["cols"], cells)}
+            for lay, cells in zip(layouts, tables, strict=True)
+        ]
+        primaries = [
+            {
+                (i, j)
+                for i, row in enumerate(cells)
+                for j, s in enumerate(row)
+                if could_be_small(*s, k)
+            }
+            for cells in tables
+        ]
+        patterns = linked_patterns(completions, k, primaries)
     out_tables = [
         {
-            **completion,
+            **lay,
             "cells": [
-                [None if (i, j) in pattern else _publish(s[0], s[1]) for j, s in enumerate(row)]
+                [None if (i, j) in pattern else _publish(*s) for j, s in enumerate(row)]
                 for i, row in enumerate(cells)
             ],
         }
-        for completion, cells, pattern in zip(completions, tables, patterns, strict=True)
+        for lay, cells, pattern in zip(layouts, tables, patterns, strict=True)
     ]
     out_indicators = []
-    for indicator_id, (num, den) in zip(INDICATOR_CELLS, indicators, strict=True):
-        linked = linked_withheld(completions, patterns, indicator_id)
-        if indicator_withheld(num[:2], den[:2], k, linked=linked):
+    for indicator_id, (num, den) in zip(INDICATOR_IDS, indicators, strict=True):
+        withheld = k is not None and indicator_withheld(
+            num, den, k, linked=linked_withheld(completions, patterns, indicator_id)
+        )
+        if withheld:
             out_indicators.append({"id": indicator_id, "numerator": None, "denominator": None})
         else:
             out_indicators.append(
-                {
-                    "id": indicator_id,
-                    "numerator": _publish(*num[:2]),
-                    "denominator": _publish(*den[:2]),
-                }
+                {"id": indicator_id, "numerator": _publish(*num), "denominator": _publish(*den)}
             )
-    return {"units": len(summaries), "tables": out_tables, "indicators": out_indicators}
+    units = sum(len(part.units) for part in parts)
+    return {"units": units, "tables": out_tables, "indicators": out_indicators}
 
 
-def _choose_period(valid: list[_Summary], reports: list[dict[str, Any]]) -> Period:
-    if not valid:
-        reasons = "; ".join(f"{r['file']}: {r['reason']}" for r in reports)
+def _choose_period(
+    periods: Counter[str], order: list[str], reports: list[dict[str, Any]]
+) -> Period:
+    if not order:
+        reasons = "; ".join(f"{r['file']}: {r['reason']}" for r in reports[:10])
         raise AftercareError(
             _("No file is a valid summary, so the period is unknown ({reasons}).").format(
                 reasons=reasons
             )
         )
-    labels = [summary.doc["period"]["label"] for summary in valid]
-    counts = Counter(labels)
-    most = max(counts.values())
-    return parse_period(next(label for label in labels if counts[label] == most))
+    most = max(periods.values())
+    return parse_period(next(label for label in order if periods[label] == most))
+
+
+def _later(a: Input, b: Input | None) -> bool:
+    return b is None or (a.generated_on, a.name, a.index) > (b.generated_on, b.name, b.index)
 
 
 def rollup(
-    files: list[tuple[str, bytes]],
+    files: Iterable[tuple[str, bytes]],
     *,
     trust: dict[str, str] | None,
-    threshold: int = 5,
+    threshold: int | None = 5,
     period: Period | None = None,
 ) -> dict[str, Any]:
-    """The roll-up document of summary-v1 for `files` (name, content) of one period."""
-    check_threshold(threshold)
+    """The roll-up document of summary-v1 for `files` (name, content) of one period: unit
+    summaries, or signed roll-ups of the level below (A3), or both. `files` may be a
+    generator: each file is read, checked, reduced to its sums and let go. Threshold None
+    publishes the sums unprotected (a roll-up for the office of the next level only)."""
+    if threshold is not None:
+        check_threshold(threshold)
     reports: list[dict[str, Any]] = []
-    valid: list[_Summary] = []
+    latest: dict[tuple[str, str, str], Input] = {}  # (period, kind, unit or office) -> input
+    losers: dict[tuple[str, str, str], list[int]] = {}
+    periods: Counter[str] = Counter()
+    order: list[str] = []
     for index, (name, data) in enumerate(files):
         report: dict[str, Any] = {"file": name, "status": "accepted", "unit": None, "reason": None}
         reports.append(report)
         try:
-            summary = _read(index, name, data, trust)
+            found = read_input(index, name, data, trust)
         except AftercareError as exc:
-            report.update(status="rejected", unit=_unit_of(data), reason=str(exc))
+            report.update(status="rejected", unit=claimed_code(data), reason=str(exc))
             continue
-        report["unit"] = summary.unit
-        valid.append(summary)
-
-    target = period if period is not None else _choose_period(valid, reports)
-    latest: dict[str, _Summary] = {}
-    for summary in valid:
-        label = summary.doc["period"]["label"]
-        if label != target.label:
-            reports[summary.index].update(
-                status="other_period",
-                reason=_("A summary of {found}, not of {period}.").format(
-                    found=label, period=target.label
-                ),
-            )
-            continue
-        key = (summary.doc["generated_on"], summary.name, summary.index)
-        kept = latest.get(summary.unit)
-        if kept is None or key > (kept.doc["generated_on"], kept.name, kept.index):
-            latest[summary.unit] = summary
-    for summary in valid:
-        kept = latest.get(summary.unit)
-        if (
-            kept is not None
-            and kept is not summary
-            and reports[summary.index]["status"] == "accepted"
-        ):
-            reports[summary.index].update(
+        report["unit"] = found.key
+        periods[found.period] += 1
+        if found.period not in order:
+            order.append(found.period)
+        slot = (found.period, found.kind, found.key)
+        kept = latest.get(slot)
+        if kept is None or _later(found, kept):
+            latest[slot] = found
+        if kept is not None:
+            losers.setdefault(slot, []).append(kept.index if latest[slot] is found else index)
+    for slot, indexes in losers.items():
+        winner = latest[slot]
+        for loser in indexes:
+            reports[loser].update(
                 status="replaced",
                 reason=_("Replaced by {file}, made on {date}.").format(
-                    file=kept.name, date=kept.doc["generated_on"]
+                    file=winner.name, date=winner.generated_on
                 ),
             )
 
-    accepted = sorted(latest.values(), key=lambda s: s.index)
-    by_prefecture: dict[str, list[_Summary]] = {}
-    for summary in accepted:
-        by_prefecture.setdefault(summary.doc["unit"]["prefecture"], []).append(summary)
+    target = period if period is not None else _choose_period(periods, order, reports)
+    accepted: list[Input] = []
+    counted: dict[str, str] = {}  # unit -> the file it is counted in
+    kept_inputs = sorted(latest.values(), key=lambda i: (i.kind != "rollup", i.index))
+    for item in kept_inputs:
+        report = reports[item.index]
+        if item.period != target.label:
+            report.update(
+                status="other_period",
+                reason=_("A summary of {found}, not of {period}.").format(
+                    found=item.period, period=target.label
+                ),
+            )
+            continue
+        twice = [u for u in item.units if u in counted]
+        if twice:
+            where = counted[twice[0]]
+            report.update(
+                status="replaced" if item.kind == "summary" else "rejected",
+                reason=_("Unit {unit} is already counted in {file}.").format(
+                    unit=", ".join(twice[:10]), file=where
+                ),
+            )
+            continue
+        counted.update(dict.fromkeys(item.units, item.name))
+        accepted.append(item)
+    accepted.sort(key=lambda i: i.index)
+    by_prefecture: dict[str, list[Part]] = {}
+    for item in accepted:
+        for part in item.parts:
+            by_prefecture.setdefault(part.prefecture, []).append(part)
     return {
         "format": FORMAT,
         "version": VERSION,
         "period": target.as_dict(),
-        "protection": {"method": "suppression", "threshold": threshold},
+        "protection": {
+            "method": "none" if threshold is None else "suppression",
+            "threshold": threshold,
+        },
         "files": reports,
-        "province": _scope(accepted, threshold),
+        "units": {
+            code: sorted(u for part in by_prefecture[code] for u in part.units)
+            for code in sorted(by_prefecture)
+        },
+        "province": _scope(
+            [p for code in sorted(by_prefecture) for p in by_prefecture[code]], threshold
+        ),
         "prefectures": {
             code: _scope(by_prefecture[code], threshold) for code in sorted(by_prefecture)
         },
@@ -375,7 +306,7 @@ def load_trust_file(path: str | Path) -> dict[str, str]:
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=_no_repeated_keys)
+        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=no_repeated_keys)
     except OSError as exc:
         raise AftercareError(_("Cannot read the trust list {path}.").format(path=path)) from exc
     except (UnicodeDecodeError, ValueError) as exc:

@@ -6,6 +6,7 @@ The command and the window's Roll-up page both call `write_rollup`; it needs no 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,16 @@ from app.reports.rollup_xlsx import write_rollup_xlsx
 OUTPUT_NAMES = ("rollup.json", "rollup.xlsx", "report.pdf")
 
 
-def read_inputs(paths: list[Path]) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of each input; an unreadable file is kept with empty bytes, so the
-    roll-up reports it as rejected by name instead of stopping."""
-    files = []
+def read_inputs(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) of each input, one at a time (the roll-up streams); an unreadable
+    file gives empty bytes, so the roll-up reports it as rejected by name instead of
+    stopping."""
     for path in paths:
         try:
-            files.append((path.name, path.read_bytes()))
+            data = path.read_bytes()
         except OSError:
-            files.append((path.name, b""))
-    return files
+            data = b""
+        yield path.name, data
 
 
 def run_rollup(
@@ -37,11 +38,16 @@ def run_rollup(
     out_dir: Path,
     *,
     trust_file: Path | None = None,
-    threshold: int = 5,
+    threshold: int | None = 5,
     period: Period | None = None,
+    sign: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """Roll up the files at `paths` and write the three outputs; `sign` (the office vault's
+    Reports.sign_rollup) signs rollup.json for the next level (summary-v1, A3)."""
     trust = load_trust_file(trust_file) if trust_file else None
     doc = rollup(read_inputs(paths), trust=trust, threshold=threshold, period=period)
+    if sign is not None:
+        doc = sign(doc)
     write_rollup(doc, out_dir, expected_units=sorted(trust) if trust else None)
     return doc
 

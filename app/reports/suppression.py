@@ -365,20 +365,24 @@ def body_with_patterns(
 # --- intervals from a published table ---------------------------------------------------------
 
 
-def _max_flow(cap: list[list[float]], src: int, dst: int) -> float:
-    """Edmonds-Karp on a capacity matrix (changed in place); math.inf if unbounded."""
-    n, total = len(cap), 0
+Graph = dict[int, dict[int, float]]  # node -> {neighbour: residual capacity}
+
+
+def _max_flow(cap: Graph, src: int, dst: int) -> float:
+    """Edmonds-Karp on sparse residual capacities (changed in place; every arc's reverse
+    must be present); math.inf if unbounded. Tables have ~20 nodes and ~30 free arcs, so
+    neighbour lists beat a matrix by an order of magnitude at the roll-up's scale."""
+    total: float = 0
     while True:
-        parent = [-1] * n
-        parent[src] = src
+        parent = {src: src}
         queue = deque([src])
-        while queue and parent[dst] == -1:
+        while queue and dst not in parent:
             u = queue.popleft()
-            for v in range(n):
-                if parent[v] == -1 and cap[u][v] > 0:
+            for v, c in cap[u].items():
+                if c > 0 and v not in parent:
                     parent[v] = u
                     queue.append(v)
-        if parent[dst] == -1:
+        if dst not in parent:
             return total
         push, v = math.inf, dst
         while v != src:
@@ -388,10 +392,20 @@ def _max_flow(cap: list[list[float]], src: int, dst: int) -> float:
             return math.inf
         v = dst
         while v != src:
-            cap[parent[v]][v] -= push
-            cap[v][parent[v]] += push
-            v = parent[v]
+            u = parent[v]
+            cap[u][v] -= push
+            cap[v][u] += push
+            v = u
         total += push
+
+
+def _graph(n: int, arcs: list[tuple[int, int, float, float]]) -> Graph:
+    """Residual capacities from (tail, head, forward, backward) arcs."""
+    graph: Graph = {v: {} for v in range(n)}
+    for tail, head, forward, backward in arcs:
+        graph[tail][head] = graph[tail].get(head, 0) + forward
+        graph[head][tail] = graph[head].get(tail, 0) + backward
+    return graph
 
 
 @dataclass(frozen=True)
@@ -421,15 +435,15 @@ def bounds_of(table: dict[str, Any]) -> Bounds:
             supply[tail] -= value
     # Feasibility: a max-flow from a super source to a super sink through the free arcs.
     source, sink = n, n + 1
-    cap: list[list[float]] = [[0] * (n + 2) for _ in range(n + 2)]
-    for a in free:
-        tail, head, _cell = net.arcs[a]
-        cap[tail][head] = math.inf
+    arcs: list[tuple[int, int, float, float]] = [
+        (net.arcs[a][0], net.arcs[a][1], math.inf, 0) for a in free
+    ]
     for v in range(n):
         if supply[v] > 0:
-            cap[source][v] = supply[v]
+            arcs.append((source, v, supply[v], 0))
         elif supply[v] < 0:
-            cap[v][sink] = -supply[v]
+            arcs.append((v, sink, -supply[v], 0))
+    cap = _graph(n + 2, arcs)
     needed = sum(s for s in supply if s > 0)
     if _max_flow(cap, source, sink) != needed:
         raise AftercareError(
@@ -453,17 +467,98 @@ def bounds_of(table: dict[str, Any]) -> Bounds:
         if cell is None:
             continue
         tail, head, _cell = net.arcs[a]
-        residual: list[list[float]] = [[0] * n for _ in range(n)]
-        for b in free:
-            if b != a:
-                b_tail, b_head, _c = net.arcs[b]
-                residual[b_tail][b_head] = math.inf
-                residual[b_head][b_tail] = flow[b]
-        up = _max_flow([row[:] for row in residual], head, tail)
-        down = _max_flow(residual, tail, head)
+        others = [
+            (net.arcs[b][0], net.arcs[b][1], math.inf, float(flow[b])) for b in free if b != a
+        ]
+        up = _max_flow(_graph(n, others), head, tail)
+        down = _max_flow(_graph(n, others), tail, head)
         low = flow[a] - int(min(flow[a], down))
         intervals[cell] = (low, None if up == math.inf else flow[a] + int(up))
     return Bounds(intervals, completion)
+
+
+Range = tuple[int, int | None]  # (lowest, highest or None: unbounded)
+
+
+def _feasible_flows(net: _Net, lo: list[int], hi: list[int | None], what: str) -> list[int]:
+    """One whole-number flow on every arc within [lo, hi] that keeps every sum; the same
+    for the same bounds (a max-flow from the lower bounds' excesses)."""
+    n = net.n_nodes
+    excess = [0] * n
+    arcs: list[tuple[int, int, float, float]] = []
+    for a, (tail, head, _cell) in enumerate(net.arcs):
+        excess[head] += lo[a]
+        excess[tail] -= lo[a]
+        top = hi[a]
+        arcs.append((tail, head, math.inf if top is None else top - lo[a], 0))
+    source, sink = n, n + 1
+    for v in range(n):
+        if excess[v] > 0:
+            arcs.append((source, v, excess[v], 0))
+        elif excess[v] < 0:
+            arcs.append((v, sink, -excess[v], 0))
+    cap = _graph(n + 2, arcs)
+    if _max_flow(cap, source, sink) != sum(e for e in excess if e > 0):
+        raise AftercareError(
+            _("Table {table}: the published counts do not add up to its totals.").format(table=what)
+        )
+    return [lo[a] + int(cap[head][tail]) for a, (tail, head, _c) in enumerate(net.arcs)]
+
+
+def ranges_of(
+    table_id: str, rows: Sequence[str], cols: Sequence[str], cells: Sequence[Sequence[Range]]
+) -> tuple[list[list[Range]], list[list[int]]]:
+    """For a table whose cells are known to lie in ranges (a roll-up's: exact, [low, high]
+    or withheld as (0, None)): the range each cell can take given all the others and the
+    sums, and one whole-number completion. Raises AftercareError when none agrees."""
+    net = _net(len(rows), len(cols), bool(rows) and rows[-1] == "total")
+    lo = [0 if cell is None else cells[cell[0]][cell[1]][0] for _t, _h, cell in net.arcs]
+    hi = [None if cell is None else cells[cell[0]][cell[1]][1] for _t, _h, cell in net.arcs]
+    flows = _feasible_flows(net, lo, hi, table_id)
+    out = [list(row) for row in cells]
+    completion = [[0] * len(cols) for _ in rows]
+    for a, (tail, head, cell) in enumerate(net.arcs):
+        if cell is None:
+            continue
+        completion[cell[0]][cell[1]] = flows[a]
+        if lo[a] == hi[a]:
+            continue
+        others = [
+            (
+                t,
+                h,
+                math.inf if hi[b] is None else float(hi[b] - flows[b]),  # type: ignore[operator]
+                float(flows[b] - lo[b]),
+            )
+            for b, (t, h, _c) in enumerate(net.arcs)
+            if b != a
+        ]
+        top = hi[a]
+        up = min(
+            _max_flow(_graph(net.n_nodes, others), head, tail),
+            math.inf if top is None else top - flows[a],
+        )
+        down = min(_max_flow(_graph(net.n_nodes, others), tail, head), flows[a] - lo[a])
+        out[cell[0]][cell[1]] = (
+            flows[a] - int(down),
+            None if up == math.inf else flows[a] + int(up),
+        )
+    return out, completion
+
+
+def completion_of(
+    table_id: str, rows: Sequence[str], cols: Sequence[str], cells: Sequence[Sequence[Range]]
+) -> list[list[int]]:
+    """One whole-number table within the ranges that keeps every sum (deterministic)."""
+    net = _net(len(rows), len(cols), bool(rows) and rows[-1] == "total")
+    lo = [0 if cell is None else cells[cell[0]][cell[1]][0] for _t, _h, cell in net.arcs]
+    hi = [None if cell is None else cells[cell[0]][cell[1]][1] for _t, _h, cell in net.arcs]
+    flows = _feasible_flows(net, lo, hi, table_id)
+    completion = [[0] * len(cols) for _ in rows]
+    for a, (_t, _h, cell) in enumerate(net.arcs):
+        if cell is not None:
+            completion[cell[0]][cell[1]] = flows[a]
+    return completion
 
 
 def feasible_interval(table_with_nulls: dict[str, Any], i: int, j: int) -> Interval:

@@ -138,6 +138,27 @@ class Reports(VaultService):
             )
         return digest
 
+    def sign_rollup(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The roll-up signed with this vault's key as the office `unit.code` (summary-v1, A3),
+        so that the office of the next level can roll it up again; audited."""
+        self.require(Action.EXPORT_SUMMARY)
+        unsigned = {
+            **{k: v for k, v in doc.items() if k != "signature"},
+            "office": {"code": self.opened.unit.code},
+            "generated_on": self.today().isoformat(),
+        }
+        signed = sign_summary(unsigned, self.opened.signing_key())
+        with self.opened.write():
+            self.opened.audit(
+                "rollup_signed",
+                detail={
+                    "period": doc["period"]["label"],
+                    "threshold": doc["protection"]["threshold"],
+                    "units": sum(len(u) for u in doc.get("units", {}).values()),
+                },
+            )
+        return signed
+
     def unit_key(self) -> dict[str, str]:
         """The unit's code, prefecture, key id and public key, for the PJC Office's trust list."""
         unit = self.opened.unit
