@@ -9,6 +9,7 @@ from app.cli import common
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
+from app.reports.evaluation_outputs import run_evaluation
 from app.reports.periods import parse_period
 from app.reports.rollup_outputs import run_rollup
 from app.services import Services
@@ -73,6 +74,20 @@ def register(sub) -> None:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_rollup)
+
+    p = sub.add_parser(
+        "evaluate", help=_("indicators over several periods, from roll-ups or summaries")
+    )
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out-dir", required=True)
+    p.add_argument(
+        "--suppress",
+        metavar="K",
+        default="5",
+        help=_("threshold for summaries rolled up here (default 5)"),
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_evaluate)
 
 
 def cmd_summary(args) -> int:
@@ -169,3 +184,34 @@ def _rollup_lines(doc: dict, args) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def cmd_evaluate(args) -> int:
+    doc = run_evaluation(
+        [Path(f) for f in args.files], Path(args.out_dir), threshold=_threshold(args.suppress)
+    )
+    periods = doc["periods"]
+    missing = [
+        p["period"] for p in next(iter(doc["province"]["indicators"].values())) if p.get("missing")
+    ]
+    lines = [
+        _(
+            "Evaluation of {first} to {last} written to {folder}: evaluation.json, "
+            "evaluation.xlsx, evaluation.pdf."
+        ).format(first=periods[0], last=periods[-1], folder=args.out_dir)
+    ]
+    if missing:
+        lines.append(
+            _("No file for: {periods} (gaps in the series).").format(periods=", ".join(missing))
+        )
+    problems = [f for f in doc["files"] if f["status"] != "accepted"]
+    for entry in problems[:FIRST_FILES]:
+        lines.append(f"  {entry['status']:<12} {entry['file']} ({entry['reason']})")
+    if len(problems) > FIRST_FILES:
+        lines.append(
+            _("  ... and {more} more; evaluation.json lists every file.").format(
+                more=len(problems) - FIRST_FILES
+            )
+        )
+    common.emit(args, {"periods": periods, "files": doc["files"]}, "\n".join(lines))
+    return 0

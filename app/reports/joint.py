@@ -211,8 +211,7 @@ class _Joint:
                 if _can_move(lay.net, free, up, down, a):
                     return True
             return False
-        free = (lay.other & new[t]) | lay.virtual
-        return not _exposed(lay.net, self.values[t], free, a)
+        return not _exposed(lay.net, self.values[t], set((lay.other & new[t]) | lay.virtual), a)
 
     def fixed(self) -> list[set[Pos]]:
         """Flow cells of the new file that released files already tell: withholding all of
@@ -265,10 +264,12 @@ class _Joint:
                 if found is not None:
                     options.append(found)
         else:
-            free = (lay.other & new[t]) | lay.virtual
+            free = set((lay.other & new[t]) | lay.virtual)
             up = [True] * len(lay.net.arcs)
             down = [v >= 1 for v in self.values[t]]
-            found = _cheapest_cycle(lay.net, self.values[t], free, lay.other - free, up, down, a)
+            found = _cheapest_cycle(
+                lay.net, self.values[t], free, set(lay.other - free), up, down, a
+            )
             if found is not None:
                 options.append(found)
         if not options:

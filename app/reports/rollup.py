@@ -94,7 +94,7 @@ def _scope(parts: list[Part], k: int | None) -> dict[str, Any]:
         )
         x += len(rows) * len(cols)
     indicators = [(spans[x + 2 * i], spans[x + 2 * i + 1]) for i in range(len(INDICATOR_IDS))]
-    layouts = [
+    layouts: list[dict[str, Any]] = [
         {"id": table_id, "rows": list(rows), "cols": list(cols)}
         for table_id, rows, cols in TABLE_LAYOUT
     ]
@@ -128,7 +128,7 @@ def _scope(parts: list[Part], k: int | None) -> dict[str, Any]:
         }
         for lay, cells, pattern in zip(layouts, tables, patterns, strict=True)
     ]
-    out_indicators = []
+    out_indicators: list[dict[str, Any]] = []
     for indicator_id, (num, den) in zip(INDICATOR_IDS, indicators, strict=True):
         withheld = k is not None and indicator_withheld(
             num, den, k, linked=linked_withheld(completions, patterns, indicator_id)

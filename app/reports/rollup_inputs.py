@@ -86,12 +86,13 @@ N_SPANS = N_CELLS + 2 * len(INDICATOR_IDS)
 
 
 def _sum(spans: list[Range], refs: tuple[CellRef, ...]) -> Range:
-    low, high = 0, 0
+    low = 0
+    high_or_none: int | None = 0
     for ref in refs:
         lo, hi = spans[CELL[ref]]
         low += lo
-        high = None if high is None or hi is None else high + hi
-    return low, high
+        high_or_none = None if high_or_none is None or hi is None else high_or_none + hi
+    return low, high_or_none
 
 
 def _indicator(value: Any, refs: tuple[CellRef, ...], fallback: Range, spans: list[Range]) -> Range:
@@ -196,7 +197,9 @@ def _bad(where: str) -> AftercareError:
     return AftercareError(_("The roll-up's {where} is not that of summary-v1.").format(where=where))
 
 
-def _check_scope_tables(scope: Any, where: str) -> None:
+def check_scope(scope: Any, where: str) -> None:
+    """Raise AftercareError unless `scope` has the tables and indicators of summary-v1, with
+    counts, ranges or withheld cells."""
     if not isinstance(scope, dict) or not isinstance(scope.get("tables"), list):
         raise _bad(where)
     tables, indicators = scope["tables"], scope.get("indicators")
@@ -277,7 +280,7 @@ def _read_rollup(index: int, name: str, doc: dict[str, Any], trust: dict[str, st
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise _bad(f"units {code}")
         scope = prefectures[code]
-        _check_scope_tables(scope, code)
+        check_scope(scope, code)
         parts.append(Part(code, list(codes), _scope_spans(scope["tables"], scope["indicators"])))
     made = doc.get("generated_on")
     return Input(index, name, "rollup", office["code"], period["label"], str(made or ""), parts)

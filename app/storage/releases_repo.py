@@ -56,4 +56,4 @@ def add(conn: Connection, document: dict[str, Any], released_on: str) -> bool:
             json.dumps(document, ensure_ascii=False, sort_keys=True),
         ),
     )
-    return cur.rowcount == 1
+    return bool(cur.rowcount == 1)

@@ -110,7 +110,7 @@ def test_suppressed_prefecture_rollups_give_ranges_no_narrower_than_the_truth(un
 def test_a_unit_in_two_inputs_is_counted_once_and_reported(units):
     files, offices = prefecture_rollups(units, None)
     unit = f"{PREFECTURES[0]}-S01"
-    key, doc = units[unit]
+    _key, doc = units[unit]
     trust = {**offices, unit: doc["signature"]["key_id"]}
     out = rollup([*files, as_file("again.json", doc)], trust=trust, threshold=5)
     report = out["files"][-1]
