@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -46,7 +46,7 @@ from app.i18n import _
 from app.vault import auto_backup
 from app.vault.vault import is_vault
 from ui.language import Language
-from ui.pages import page_classes
+from ui.pages import page_classes, preload
 from ui.pages.backups_page import BackupsPage, failure_lines
 from ui.pages.base import Page
 from ui.pages.settings_page import SettingsPage
@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         if ctx.is_unlocked:  # straight from the first-run wizard
             self.show_unlocked()
+        else:  # once the unlock page is up, the pages' modules load while she types
+            QTimer.singleShot(0, preload)
 
     # --- menus -------------------------------------------------------------------------------
 

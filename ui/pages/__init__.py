@@ -7,7 +7,9 @@ being written on the case service; until a module exists, its slot is left out.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import threading
 
 from ui.pages.base import Page
 
@@ -25,8 +27,31 @@ PAGE_MODULES: tuple[str, ...] = (
 )
 
 
+_preloading: list[threading.Thread] = []  # the one preloading thread, once started
+
+
+def preload() -> None:
+    """Import the page modules on a thread of their own, once, while the unlock page waits for
+    a passphrase: they bring the services, the PDF and spreadsheet libraries and more (most
+    of a second), which unlocking would otherwise wait for. Errors are left for
+    `page_classes` to raise where they are reported."""
+    if _preloading:
+        return
+
+    def import_all() -> None:
+        for name in PAGE_MODULES:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+
+    _preloading.append(threading.Thread(target=import_all, name="preload-pages", daemon=True))
+    _preloading[0].start()
+
+
 def page_classes() -> list[type[Page]]:
-    """The page classes whose modules exist, in navigation order."""
+    """The page classes whose modules exist, in navigation order (after any preloading, so
+    that two threads never import the same modules at once)."""
+    if _preloading:
+        _preloading[0].join()
     found = []
     for name in PAGE_MODULES:
         try:

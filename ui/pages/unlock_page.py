@@ -30,6 +30,7 @@ from app.context import AppContext
 from app.errors import AftercareError, LockedOut
 from app.i18n import _
 from app.vault.vault import OpenVault, Vault
+from ui.pages import page_classes
 from ui.runner import VAULT, Runner, error_text
 from ui.widgets.passphrase_edit import PassphraseEdit
 
@@ -254,6 +255,7 @@ class UnlockPage(QWidget):
 
         def unlock() -> OpenVault:
             self.ctx.backups.wait()  # the backup behind the last lock, if it is still running
+            page_classes()  # the pages' modules, if their preloading has not finished
             return vault.unlock(name, secret)
 
         self.runner.run(
