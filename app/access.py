@@ -133,6 +133,8 @@ class Action(StrEnum):
     RECEIVE_REFERRAL = "receive_referral"
     REPLY_TO_REFERRAL = "reply_to_referral"
     ACKNOWLEDGE_REFERRAL = "acknowledge_referral"
+    EDIT_DIRECTORY = "edit_directory"
+    SHARE_DIRECTORY = "share_directory"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -157,6 +159,8 @@ ACTION_LABELS: dict[str, str] = {
     Action.RECEIVE_REFERRAL: N_("import referral packages"),
     Action.REPLY_TO_REFERRAL: N_("reply to a referral"),
     Action.ACKNOWLEDGE_REFERRAL: N_("acknowledge a referral"),
+    Action.EDIT_DIRECTORY: N_("change the directory of services"),
+    Action.SHARE_DIRECTORY: N_("export or import the directory of services"),
 }
 
 # Fields of Person a role with LIST on the profile sees; the rest (id_number, phone,
@@ -200,6 +204,7 @@ _A = Action
 _ANSWER_REFERRALS = (_A.RECEIVE_REFERRAL, _A.REPLY_TO_REFERRAL, _A.ACKNOWLEDGE_REFERRAL)
 _SEND_REFERRALS = (_A.SEND_REFERRAL, _A.WITHDRAW_REFERRAL)
 _BACKUPS = (_A.BACK_UP, _A.RESTORE_BACKUP)
+_DIRECTORY = (_A.EDIT_DIRECTORY, _A.SHARE_DIRECTORY)
 
 ACTIONS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset(
@@ -210,10 +215,12 @@ ACTIONS: dict[str, frozenset[str]] = {
             _A.HAND_OVER,
             *_SEND_REFERRALS,
             *_ANSWER_REFERRALS,
+            _A.EDIT_DIRECTORY,
         }
     ),
-    Role.HEALTH: frozenset(_ANSWER_REFERRALS),
-    Role.LEGAL: frozenset(_ANSWER_REFERRALS),
+    # Health and legal staff know the hospitals and legal aid centres: they keep them.
+    Role.HEALTH: frozenset({*_ANSWER_REFERRALS, _A.EDIT_DIRECTORY}),
+    Role.LEGAL: frozenset({*_ANSWER_REFERRALS, _A.EDIT_DIRECTORY}),
     Role.SUPERVISOR: frozenset(
         {
             _A.CREATE_CASE,
@@ -230,6 +237,7 @@ ACTIONS: dict[str, frozenset[str]] = {
             *_SEND_REFERRALS,
             _A.OVERRIDE_REFERRAL_CONSENT,
             *_ANSWER_REFERRALS,
+            *_DIRECTORY,
         }
     ),
     Role.ADMIN: frozenset(
@@ -240,6 +248,7 @@ ACTIONS: dict[str, frozenset[str]] = {
             _A.REPLACE_RECOVERY_CODE,
             *_BACKUPS,
             _A.MANAGE_CONTACTS,
+            *_DIRECTORY,
         }
     ),
 }

@@ -12,6 +12,7 @@ the source is ignored, so a bad catalog entry can never crash a message or hide 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import io
 import string
@@ -81,6 +82,20 @@ def _(message: str) -> str:
     if translated is not message and placeholders(translated) != placeholders(message):
         return message
     return translated
+
+
+@functools.cache
+def _translations_for(locale: str) -> gettext.NullTranslations:
+    return _load(locale)
+
+
+def gettext_in(locale: str, message: str) -> str:
+    """`message` in `locale`, whatever the program's language is now: for a document in a
+    language of its own (a survivor's resources sheet), made while the window speaks another."""
+    if locale == "en" or locale not in SUPPORTED_LOCALES:
+        return message
+    translated = _translations_for(locale).gettext(message)
+    return translated if placeholders(translated) == placeholders(message) else message
 
 
 def N_(message: str) -> str:

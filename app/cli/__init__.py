@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "app.cli.sheet_cmds",
     "app.cli.referral_cmds",
     "app.cli.workflow_cmds",
+    "app.cli.directory_cmds",
 )
 
 

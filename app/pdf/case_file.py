@@ -252,6 +252,28 @@ def _signature_block() -> Flowable:
     return KeepTogether([layout.gap(6), table])
 
 
+def section_story(case: Case, sections: set[str] | list[str]) -> list[Flowable]:
+    """The case file's sections in their usual order, only those in `sections` (a case PDF
+    shows what the role may read; a referral letter what was chosen and consented)."""
+    story: list[Flowable] = []
+
+    def add(section: str, body: list[Flowable]) -> None:
+        if section in sections:
+            story.extend(layout.section(label(Section, section), *body))
+
+    add(Section.PROFILE, _profile(case))
+    add(Section.INTAKE, _intake(case))
+    add(Section.CONSENT, _consents(case))
+    add(Section.CARE_PLAN, _care_plan(case))
+    for guarded in (Section.MEDICAL, Section.LEGAL):
+        services = _services_table(_services_of(case, guarded))
+        add(guarded, [services, *_notes_subsection(_notes_of(case, guarded))])
+    add(Section.FOLLOWUPS, _followups(case))
+    add(Section.REFERRALS, _referrals(case))
+    add(Section.NOTES, _notes(case))
+    return story
+
+
 def render_case_pdf(
     case: Case,
     *,
@@ -268,24 +290,9 @@ def render_case_pdf(
         para(f"{unit_name} ({unit_code})", layout.styles().small),
         layout.gap(2),
         *_overview(case),
+        *section_story(case, sections),
+        _signature_block(),
     ]
-
-    def add(section: str, body: list[Flowable]) -> None:
-        if section in sections:
-            story.extend(layout.section(label(Section, section), *body))
-
-    add(Section.PROFILE, _profile(case))
-    add(Section.INTAKE, _intake(case))
-    add(Section.CONSENT, _consents(case))
-    add(Section.CARE_PLAN, _care_plan(case))
-    for guarded in (Section.MEDICAL, Section.LEGAL):
-        services = _services_table(_services_of(case, guarded))
-        add(guarded, [services, *_notes_subsection(_notes_of(case, guarded))])
-    add(Section.FOLLOWUPS, _followups(case))
-    add(Section.REFERRALS, _referrals(case))
-    add(Section.NOTES, _notes(case))
-    story.append(_signature_block())
-
     page = PageInfo(
         unit=f"{unit_name} · {unit_code}",
         title=heading,

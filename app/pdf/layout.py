@@ -63,6 +63,9 @@ class PageInfo:
     title: str
     printed_by: str | None = None
     printed_at: dt.datetime | None = None
+    # False only for a sheet handed to a survivor, which holds no case data and must not
+    # look like a file about her.
+    confidential: bool = True
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -264,7 +267,8 @@ def _furniture(page: PageInfo, canv: rl_canvas.Canvas, number: int, total: int) 
 
     bottom = 11 * mm
     canv.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
-    draw_text(canv, MARGIN_X, bottom, _("Confidential"), 9, color=ACCENT)
+    if page.confidential:
+        draw_text(canv, MARGIN_X, bottom, _("Confidential"), 9, color=ACCENT)
     if page.printed_by and page.printed_at:
         printed = _("Printed by {user} on {time}").format(
             user=page.printed_by, time=format_datetime(page.printed_at)

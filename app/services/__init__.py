@@ -4,7 +4,8 @@
 follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-file PDF),
 `referrals` (contacts, and referral packages to and from other vaults), `drafts` (form
 text kept in the vault when the window locked itself), `audit_trail` (reading and checking
-it), `backups` (made and restored by hand), `caseload` (who holds a case, and the home page).
+it), `backups` (made and restored by hand), `caseload` (who holds a case, and the home page),
+`directory` (organisations to call, refer to and hand out).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from app.services.audit_trail import AuditTrail
 from app.services.backups import Backups
 from app.services.caseload import Caseload
 from app.services.cases import CaseFiles
+from app.services.directory import Directory
 from app.services.documents import Documents
 from app.services.drafts import Drafts
 from app.services.listing import CaseList
@@ -37,4 +39,5 @@ class Services:
         self.drafts = Drafts(opened, today=today)
         self.audit_trail = AuditTrail(opened, today=today)
         self.backups = Backups(opened, today=today)
-        self.caseload = Caseload(opened, today=today)
+        self.caseload = Caseload(opened, today=today),
+`directory` (organisations to call, refer to and hand out).

@@ -53,13 +53,13 @@ class Sending(Conflicts):
         when a referral of the case to that contact still waits for an answer, unless
         `again`."""
         self.require(Action.SEND_REFERRAL, case_number)
-        chosen = self._chosen_sections(chosen)
+        chosen = self.chosen_sections(chosen)
         for section in chosen:
             self.require_section(section, Level.READ, case_number)
         recipient = self._verified_recipient(contact, case_number)
         case_id = self.case_id(case_number)
         case = cases_repo.load_case(self.conn, case_id)
-        override = self._consent_or_override(case, override_reason)
+        override = self.consent_or_override(case, override_reason)
         if not again:
             self._refuse_duplicate(case_id, case_number, recipient)
         target = _target(out)
@@ -155,7 +155,7 @@ class Sending(Conflicts):
         return [s for s in sections.SHAREABLE if access.section_level(self.role, s) >= Level.READ]
 
     @staticmethod
-    def _chosen_sections(chosen) -> list[str]:
+    def chosen_sections(chosen) -> list[str]:
         picked: list[str] = []
         for section in chosen:
             section = str(section).strip()
@@ -171,7 +171,7 @@ class Sending(Conflicts):
             raise AftercareError(_("Choose at least one section to send."))
         return picked
 
-    def _consent_or_override(self, case: Case, override_reason: str | None) -> str | None:
+    def consent_or_override(self, case: Case, override_reason: str | None) -> str | None:
         """None when the referral consent stands; the override reason when a supervisor gave one."""
         if referral_consent_given(case):
             return None
