@@ -39,5 +39,5 @@ class Services:
         self.drafts = Drafts(opened, today=today)
         self.audit_trail = AuditTrail(opened, today=today)
         self.backups = Backups(opened, today=today)
-        self.caseload = Caseload(opened, today=today),
-`directory` (organisations to call, refer to and hand out).
+        self.caseload = Caseload(opened, today=today)
+        self.directory = Directory(opened, today=today)
