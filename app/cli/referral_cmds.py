@@ -242,8 +242,7 @@ def cmd_refer(args) -> int:
 
 
 def cmd_receive(args) -> int:
-    raw = _read(args.file)
-    got = _with_services(args.vault, lambda r: r.receive(raw, source=Path(args.file).name))
+    got = _with_services(args.vault, lambda r: r.receive_file(args.file))
     texts = {
         "referral": _("Referral from {sender} received as case {number}."),
         "reply": _("Reply from {sender} added to case {number}."),

@@ -17,17 +17,35 @@ import io
 import re
 import unicodedata
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from app.errors import AftercareError
 from app.i18n import _
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
-# A shelter's sheet is a few thousand rows; this stops a wrong file from filling the memory.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+# A shelter's sheet is a few thousand rows; these stop a wrong or hostile file from filling
+# the memory or taking minutes. The workbook's parts are checked in the ZIP directory and
+# scanned before openpyxl parses anything (`_check_parts`); rows and cells are counted as
+# they are read, a sheet's claimed dimensions ignored (a one-cell sheet may claim a million).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_CELLS = 2_000_000
+MAX_PART_BYTES = 64 * 1024 * 1024  # any one part of a workbook, unpacked
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # all its parts together
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024  # the shared strings, which openpyxl holds whole
+MAX_RATIO = 200  # unpacked / packed, for a part above RATIO_FROM bytes
+RATIO_FROM = 1024 * 1024
+# No part of a workbook has a document type: a declaration is how an entity bomb comes in.
+_DECLARATIONS = tuple(
+    word.encode(encoding)
+    for word in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
 DATE_ORDERS = ("ymd", "dmy", "mdy")
 
 
@@ -128,7 +146,7 @@ def read_file(path: str | Path) -> Workbook:
     digest = hashlib.sha256(raw).hexdigest()
     if suffix in CSV_SUFFIXES:
         text, encoding = decode_text(raw, path.name)
-        return Workbook(path.name, digest, "csv", [_csv_table(text)], encoding)
+        return Workbook(path.name, digest, "csv", [_csv_table(text, path.name)], encoding)
     return Workbook(path.name, digest, suffix[1:], _excel_tables(raw, path.name))
 
 
@@ -150,45 +168,105 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
     )  # pragma: no cover - gb18030 decodes nearly any bytes
 
 
-def _csv_table(text: str) -> Table:
+def _csv_table(text: str, source: str) -> Table:
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     rows = []
+    cells_read = 0
     for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        cells_read += len(cells)
+        _check_bounds(source, source, number, cells_read)
         rows.append((number, [c if c != "" else None for c in cells]))
     return Table("", rows)
 
 
-def _excel_tables(raw: bytes, source: str) -> list[Table]:
-    import zipfile
+def _check_bounds(source: str, sheet: str, rows: int, cells: int) -> None:
+    if rows > MAX_ROWS:
+        what = _("its sheet {sheet} goes past row {rows}").format(sheet=sheet, rows=f"{MAX_ROWS:,}")
+        raise _too_large(source, what)
+    if cells > MAX_CELLS:
+        what = _("its sheet {sheet} holds more than {cells} cells").format(
+            sheet=sheet, cells=f"{MAX_CELLS:,}"
+        )
+        raise _too_large(source, what)
 
+
+def _too_large(source: str, what: str) -> AftercareError:
+    return AftercareError(
+        _("{source} cannot be imported: {what}. Nothing was imported.").format(
+            source=source, what=what
+        )
+    )
+
+
+def _check_parts(archive: zipfile.ZipFile, source: str) -> None:
+    """Refuse a workbook whose parts would unpack too large, or that declares a document type
+    (entities), before openpyxl parses anything."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        mb = f"{info.file_size / (1024 * 1024):,.0f} MB"
+        if info.file_size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES:
+            what = _("its part {part} would unpack to {size}").format(part=info.filename, size=mb)
+            raise _too_large(source, what)
+        if (
+            info.filename.endswith("sharedStrings.xml")
+            and info.file_size > MAX_SHARED_STRINGS_BYTES
+        ):
+            what = _("its shared strings would unpack to {size}").format(size=mb)
+            raise _too_large(source, what)
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            what = _("its part {part} would unpack to {size} from {packed} bytes").format(
+                part=info.filename, size=mb, packed=info.compress_size
+            )
+            raise _too_large(source, what)
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels", ".vml")) and _declares(archive, info):
+            what = _("its part {part} declares XML entities (a document type)").format(
+                part=info.filename
+            )
+            raise _too_large(source, what)
+
+
+def _declares(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(info) as part:
+        for chunk in iter(lambda: part.read(1 << 20), b""):
+            window = tail + chunk
+            if any(word in window for word in _DECLARATIONS):
+                return True
+            tail = window[-32:]
+    return False
+
+
+def _excel_tables(raw: bytes, source: str) -> list[Table]:
     import openpyxl
 
+    unreadable = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, ParseError)
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            _check_parts(archive, source)
         with warnings.catch_warnings():
             # openpyxl warns that it drops the templates' extension data validation.
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except unreadable as exc:
         raise AftercareError(
             _("{source} is not an Excel workbook that can be read ({reason}).").format(
                 source=source, reason=type(exc).__name__
             )
         ) from None
     try:
-        tables = []
-        for sheet in book.worksheets:
-            rows = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = list(values)
-                while cells and cells[-1] is None:
-                    cells.pop()
-                if cells:
-                    rows.append((number, cells))
-            tables.append(Table(sheet.title, rows))
+        tables = [_sheet_table(sheet, source) for sheet in book.worksheets]
+    except unreadable as exc:
+        raise AftercareError(
+            _("{source} is not an Excel workbook that can be read ({reason}).").format(
+                source=source, reason=type(exc).__name__
+            )
+        ) from None
     finally:
         book.close()
     if _has_formulas(raw):
@@ -198,8 +276,6 @@ def _excel_tables(raw: bytes, source: str) -> list[Table]:
 
 def _has_formulas(raw: bytes) -> bool:
     """Whether any worksheet of the workbook holds a formula (an <f> element)."""
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
@@ -218,6 +294,7 @@ def _mark_uncalculated(raw: bytes, tables: list[Table]) -> None:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     try:
         for sheet, table in zip(book.worksheets, tables, strict=True):
+            sheet.reset_dimensions()  # as `_sheet_table` read it: within its bounds
             read = dict(table.rows)
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = read.get(number, [])
@@ -235,6 +312,21 @@ def _mark_uncalculated(raw: bytes, tables: list[Table]) -> None:
             table.rows = sorted(read.items())
     finally:
         book.close()
+
+
+def _sheet_table(sheet: Any, source: str) -> Table:
+    sheet.reset_dimensions()  # rows as they are in the file, not as the sheet claims
+    rows = []
+    cells_read = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells_read += len(values)
+        _check_bounds(source, sheet.title, number, cells_read)
+        cells = list(values)
+        while cells and cells[-1] is None:
+            cells.pop()
+        if cells:
+            rows.append((number, cells))
+    return Table(sheet.title, rows)
 
 
 # --- cells ---------------------------------------------------------------------------------

@@ -16,6 +16,11 @@ header is the associated data, so changing any of it breaks decryption. The plai
 file's size says little about how much it holds. The sender's key inside the encryption must
 be the key that made the signature: a contact cannot strip another's signature and sign the
 file as its own.
+
+A file from a stranger must cost little: its size is checked before it is read
+(`read_file`), and the signature is checked against the contacts' keys before anything is
+decrypted (`open_package(..., signers)`), so a package no contact signed is refused without
+decrypting or parsing its body.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +47,10 @@ VERSION = 1
 KINDS = ("referral", "reply", "ack", "withdraw")
 SUFFIX = ".acpkg"
 PAD_TO = 4096
-MAX_PACKAGE_BYTES = 256 * 1024 * 1024
+# A referral carries sections of one case: a few hundred KB at most. The cap keeps what a
+# refused file can cost (the file, its text, its parsed JSON and the signed bytes, each about
+# its size) under 100 MB.
+MAX_PACKAGE_BYTES = 16 * 1024 * 1024
 _HKDF_INFO = b"aftercare package v1"
 _HEADER_KEYS = {"format", "version", "package_id", "kind", "recipient"}
 _BODY_KEYS = {"ephemeral", "nonce", "ciphertext"}
@@ -50,6 +59,8 @@ _BODY_KEYS = {"ephemeral", "nonce", "ciphertext"}
 DAMAGED = "damaged"
 WRONG_RECIPIENT = "wrong_recipient"
 TAMPERED = "tampered"
+NOT_FROM_A_CONTACT = "unknown_sender"  # no contact's key made the signature
+TOO_LARGE = "too_large"
 
 
 class PackageRefused(AftercareError):
@@ -74,6 +85,16 @@ class Opened:
     kind: str
     sender: bytes  # the Ed25519 public key that signed it, raw
     payload: dict[str, Any]
+
+
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """A package file's bytes; PackageRefused(TOO_LARGE) without reading more than the
+    largest package can be. OSError when the file cannot be read."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_PACKAGE_BYTES + 1)
+    if len(data) > MAX_PACKAGE_BYTES:
+        raise PackageRefused(TOO_LARGE)
+    return data
 
 
 def new_file_name() -> str:
@@ -117,7 +138,7 @@ def seal(
 def _structure(raw: bytes) -> tuple[dict, dict, bytes]:
     """Header, body and signature of a well-formed file, or PackageRefused(DAMAGED)."""
     if len(raw) > MAX_PACKAGE_BYTES:
-        raise PackageRefused(DAMAGED)
+        raise PackageRefused(TOO_LARGE)
     try:
         doc = json.loads(raw.decode("ascii"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -140,18 +161,24 @@ def _structure(raw: bytes) -> tuple[dict, dict, bytes]:
     return header, body, signature
 
 
-def open_package(raw: bytes, receiving: X25519PrivateKey) -> Opened:
-    """Check and decrypt a package meant for the vault holding `receiving`.
+def open_package(raw: bytes, receiving: X25519PrivateKey, signers: Iterable[bytes]) -> Opened:
+    """Check and decrypt a package meant for the vault holding `receiving`, signed with one of
+    the Ed25519 keys `signers` (the contacts' keys, raw).
 
-    Raises PackageRefused: DAMAGED (not a package, or cut short), WRONG_RECIPIENT (sealed
-    to another vault) or TAMPERED (changed after sealing, or signed by a key other than the
-    sender's). Whether the sender is a verified contact is for the caller to decide.
+    Raises PackageRefused: TOO_LARGE, DAMAGED (not a package, or cut short), WRONG_RECIPIENT
+    (sealed to another vault), NOT_FROM_A_CONTACT (no key of `signers` made the signature:
+    a stranger's file, or one changed after sealing; nothing is decrypted) or TAMPERED (the
+    sender inside is not the signer, or the seal is broken). Whether the signer is a
+    verified contact is for the caller to decide.
     """
     header, body, signature = _structure(raw)
     package_id = header["package_id"]
     own_public = raw_public(receiving)
     if header["recipient"] != key_id(own_public):
         raise PackageRefused(WRONG_RECIPIENT, package_id)
+    signer = _signer(canonical({"header": header, "body": body}), signature, signers)
+    if signer is None:
+        raise PackageRefused(NOT_FROM_A_CONTACT, package_id)
     try:
         ephemeral = unb64(body["ephemeral"], 32)
         nonce = unb64(body["nonce"], 12)
@@ -166,11 +193,18 @@ def open_package(raw: bytes, receiving: X25519PrivateKey) -> Opened:
         inner = json.loads(plaintext.decode("utf-8"))
         sender = unb64(inner["sender"], 32)
         payload = inner["payload"]
-        Ed25519PublicKey.from_public_bytes(sender).verify(
-            signature, canonical({"header": header, "body": body})
-        )
-    except (InvalidTag, InvalidSignature, ValueError, KeyError, TypeError, RecursionError):
+    except (InvalidTag, ValueError, KeyError, TypeError, RecursionError):
         raise PackageRefused(TAMPERED, package_id) from None
-    if not isinstance(payload, dict):
+    if sender != signer or not isinstance(payload, dict):
         raise PackageRefused(TAMPERED, package_id)
     return Opened(package_id, header["kind"], sender, payload)
+
+
+def _signer(signed: bytes, signature: bytes, signers: Iterable[bytes]) -> bytes | None:
+    for candidate in signers:
+        try:
+            Ed25519PublicKey.from_public_bytes(candidate).verify(signature, signed)
+        except (InvalidSignature, ValueError):
+            continue
+        return candidate
+    return None

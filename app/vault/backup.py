@@ -8,6 +8,11 @@ The file is a ZIP archive (stored, not compressed) holding:
 
 Nothing in it is plaintext but the manifest, which names no person and no unit. Restoring
 goes into a new folder only, checks every hash first, and writes nothing when any check fails.
+
+A file that only looks like a backup must not take the memory or the disk: before anything is
+unpacked, the archive must hold exactly these three members, stored (so a member's unpacked
+size is its size in the file: no ratio to abuse), with a manifest and a key file of at most
+`MEMBER_LIMITS` bytes; a restore then streams the database in chunks.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.errors import AftercareError
-from app.fileio import atomic_write_bytes, fsync_dir
+from app.fileio import fsync_dir
 from app.i18n import _
 from app.storage.connection import Connection, DatabaseErrors, connect, user_version
 from app.vault import pages, slots
@@ -38,6 +43,14 @@ FORMAT = "aftercare.backup"
 VERSION = 1
 SUFFIX = ".acbackup"
 MEMBERS = ("vault.db", "vault.keys")
+MANIFEST = "manifest.json"
+# The most a member may hold (None: bounded by the file itself, as members are stored).
+MEMBER_LIMITS: dict[str, int | None] = {
+    MANIFEST: 64 * 1024,
+    "vault.keys": 1024 * 1024,
+    "vault.db": None,
+}
+_CHUNK = 1 << 20
 _SNAPSHOT_TRIES = 5
 _SNAPSHOT_RETRY_S = 0.2
 # One backup at a time in this program: a backup's snapshot keeps the WAL from being copied
@@ -221,11 +234,40 @@ def _refusal(source: str, reason: str) -> AftercareError:
     )
 
 
+def _check_members(archive: zipfile.ZipFile, source: str) -> None:
+    """Refuse, before unpacking anything, an archive whose members are not a backup's, are
+    compressed, or are larger than a backup's can be."""
+    names = sorted(info.filename for info in archive.infolist())
+    if names != sorted(MEMBER_LIMITS):
+        raise _refusal(
+            source,
+            _("it holds {names}, not a backup's three files.").format(names=", ".join(names)),
+        )
+    for info in archive.infolist():
+        if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size:
+            raise _refusal(
+                source,
+                _(
+                    "{member} is compressed ({packed} bytes that would unpack to {size}); "
+                    "Aftercare never compresses a backup."
+                ).format(member=info.filename, packed=info.compress_size, size=info.file_size),
+            )
+        limit = MEMBER_LIMITS[info.filename]
+        if limit is not None and info.file_size > limit:
+            raise _refusal(
+                source,
+                _("{member} holds {size} bytes; a backup's holds at most {limit}.").format(
+                    member=info.filename, size=info.file_size, limit=limit
+                ),
+            )
+
+
 def _check_archive(fileobj, source: str) -> dict:
     """The manifest of a backup archive after every check, reading members in chunks."""
     try:
         with zipfile.ZipFile(fileobj) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
+            _check_members(archive, source)
+            manifest = json.loads(archive.read(MANIFEST))
             if (
                 not isinstance(manifest, dict)
                 or manifest.get("format") != FORMAT
@@ -237,7 +279,7 @@ def _check_archive(fileobj, source: str) -> dict:
                 with archive.open(name) as member:
                     head = member.read(16)
                     digest.update(head)
-                    for chunk in iter(lambda m=member: m.read(1 << 20), b""):
+                    for chunk in iter(lambda m=member: m.read(_CHUNK), b""):
                         digest.update(chunk)
                 if name == "vault.db" and head.startswith(b"SQLite format 3"):
                     raise _refusal(source, _("its database is not encrypted."))
@@ -267,7 +309,10 @@ def read_backup(data: bytes, source: str) -> tuple[dict, dict[str, bytes]]:
 
 
 def restore_backup(backup_file: Path, to_folder: Path) -> None:
-    """Unpack a backup into a new folder; the caller then unlocks it to prove it opens."""
+    """Unpack a backup into a new folder; the caller then unlocks it to prove it opens.
+
+    The file is checked whole first (`_check_archive`), then its members are streamed into
+    the folder, their checksums taken again on the way: memory stays a chunk's worth."""
     backup_file, to_folder = Path(backup_file), Path(to_folder)
     if to_folder.exists() and (not to_folder.is_dir() or any(to_folder.iterdir())):
         raise AftercareError(
@@ -276,24 +321,47 @@ def restore_backup(backup_file: Path, to_folder: Path) -> None:
             ).format(path=to_folder)
         )
     try:
-        data = backup_file.read_bytes()
+        fh = backup_file.open("rb")
     except OSError as exc:
         raise AftercareError(
             _("Cannot read {file}: {reason}").format(file=backup_file, reason=exc.strerror)
         ) from None
-    _manifest, members = read_backup(data, source=str(backup_file))
-    created = not to_folder.exists()
-    to_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        to_folder.chmod(0o700)  # an existing empty folder keeps its mode otherwise
-        for name, content in members.items():
-            atomic_write_bytes(to_folder / name, content)
-        atomic_write_bytes(slots.spare_path(to_folder), members["vault.keys"])
-        fsync_dir(to_folder)
-    except BaseException:
-        if created:
-            shutil.rmtree(to_folder, ignore_errors=True)
-        raise
+    with fh:
+        manifest = _check_archive(fh, source=str(backup_file))
+        created = not to_folder.exists()
+        to_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            to_folder.chmod(0o700)  # an existing empty folder keeps its mode otherwise
+            with zipfile.ZipFile(fh) as archive:
+                for name in MEMBERS:
+                    _unpack(archive, name, to_folder / name, manifest, str(backup_file))
+            shutil.copyfile(to_folder / "vault.keys", slots.spare_path(to_folder))
+            os.chmod(slots.spare_path(to_folder), 0o600)
+            fsync_dir(to_folder)
+        except BaseException:
+            if created:
+                shutil.rmtree(to_folder, ignore_errors=True)
+            else:
+                for leftover in to_folder.iterdir():
+                    leftover.unlink()
+            raise
+
+
+def _unpack(archive: zipfile.ZipFile, name: str, target: Path, manifest: dict, source: str) -> None:
+    """Stream one member into `target`, checking its SHA-256 against the manifest again (the
+    file could have changed since it was checked)."""
+    digest = hashlib.sha256()
+    partial = target.with_name(target.name + ".partial")
+    with archive.open(name) as member, partial.open("xb") as out:
+        os.chmod(partial, 0o600)
+        for chunk in iter(lambda: member.read(_CHUNK), b""):
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    if manifest.get("members", {}).get(name) != digest.hexdigest():
+        raise _refusal(source, _("{member} does not match its checksum.").format(member=name))
+    os.replace(partial, target)
 
 
 def verify_restored(folder: Path, conn: Connection) -> None:

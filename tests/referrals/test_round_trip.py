@@ -90,7 +90,8 @@ def test_only_the_chosen_sections_are_in_the_package(units):
     shelter = units.referrals("shelter", "wang")
     sent = shelter.send(CONSENTED, "Hospital", ["consent"], units.outbox)
     receiving = keys.receiving_private_key(units.opened("hospital", "li").conn)
-    opened = package.open_package(sent.path.read_bytes(), receiving)
+    signers = [c.signing_key for c in units.referrals("hospital", "li").contacts()]
+    opened = package.open_package(sent.path.read_bytes(), receiving, signers)
     assert opened.kind == "referral"
     assert opened.payload["sections"] == ["consent"]
     assert set(opened.payload["content"]) == {"consent"}

@@ -1,7 +1,8 @@
 """Receiving packages: check the sender and replays, take a referral, a reply (merged
 section by section), a receipt or a withdrawal, and audit every refusal.
 
-Every refused package is audited with its SHA-256 and the reason, in a transaction of its
+Every refused package is audited with its SHA-256 (or, when it was too large to read, its
+file name) and the reason, in a transaction of its
 own after the refused one rolled back, so nothing else is written.
 """
 
@@ -10,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+from pathlib import Path
+from typing import NoReturn
 
 from app.access import Action
 from app.domain.validation import validate_case
@@ -27,11 +31,11 @@ from app.services.referrals.base import (
     problem_key,
     utc_now,
 )
-from app.services.referrals.contacts import CONTACT_COLUMNS, ContactBook
+from app.services.referrals.contacts import ContactBook
 from app.storage import cases_repo, new_cases, workflow_repo
 
 # Reasons a package is refused, beyond those app.referrals.package finds itself.
-UNKNOWN_SENDER = "unknown_sender"
+UNKNOWN_SENDER = package.NOT_FROM_A_CONTACT
 UNVERIFIED_SENDER = "unverified_sender"
 REPLAYED = "replayed"
 DUPLICATE = "duplicate"
@@ -64,8 +68,10 @@ class Receiving(ContactBook):
         digest = hashlib.sha256(raw).hexdigest()
         sender: Contact | None = None
         try:
-            opened = package.open_package(raw, keys.receiving_private_key(self.conn))
-            sender = self._sender_contact(opened)
+            contacts = {bytes(c.signing_key): c for c in self.contacts()}
+            receiving = keys.receiving_private_key(self.conn)
+            opened = package.open_package(raw, receiving, contacts)
+            sender = contacts[opened.sender]
             if not sender.verified:
                 raise PackageRefused(UNVERIFIED_SENDER, opened.package_id)
             if self.conn.execute(
@@ -86,24 +92,37 @@ class Receiving(ContactBook):
                 )
             return result
         except PackageRefused as refused:
-            detail: dict = {"reason": refused.reason, "sha256": digest}
-            if isinstance(refused, StaleReply):
-                detail["seq"], detail["applied"] = refused.seq, refused.applied
-            if refused.package_id:
-                detail["package_id"] = refused.package_id
-            if sender is not None:
-                detail["from"] = sender.name
-            with self.opened.write():
-                self.opened.audit("package_refused", detail=detail)
-            raise AftercareError(_refusal_message(refused, source, sender)) from None
+            self._refused(refused, source, sender, {"sha256": digest})
 
-    def _sender_contact(self, opened: package.Opened) -> Contact:
-        row = self.conn.execute(
-            f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE signing_key = ?", (opened.sender,)
-        ).fetchone()
-        if row is None:
-            raise PackageRefused(UNKNOWN_SENDER, opened.package_id)
-        return self._contact_from(row)
+    def receive_file(self, path: str | os.PathLike[str]) -> Received:
+        """`receive` the package in the file `path`. A file larger than any package is
+        refused (and audited) without reading it."""
+        self.require(Action.RECEIVE_REFERRAL)
+        source = Path(path).name
+        try:
+            raw = package.read_file(path)
+        except PackageRefused as refused:
+            self._refused(refused, source, None, {"file": source})
+        except OSError as exc:
+            raise AftercareError(
+                _("Cannot read {file}: {reason}").format(file=source, reason=exc.strerror)
+            ) from None
+        return self.receive(raw, source)
+
+    def _refused(
+        self, refused: PackageRefused, source: str, sender: Contact | None, detail: dict
+    ) -> NoReturn:
+        """Audit a refused package in its own transaction, then raise the message."""
+        detail = {"reason": refused.reason, **detail}
+        if isinstance(refused, StaleReply):
+            detail["seq"], detail["applied"] = refused.seq, refused.applied
+        if refused.package_id:
+            detail["package_id"] = refused.package_id
+        if sender is not None:
+            detail["from"] = sender.name
+        with self.opened.write():
+            self.opened.audit("package_refused", detail=detail)
+        raise AftercareError(_refusal_message(refused, source, sender)) from None
 
     def _take_referral(self, opened: package.Opened, sender: Contact, digest: str) -> Received:
         payload = opened.payload
@@ -441,7 +460,10 @@ def _refusal_message(refused: PackageRefused, source: str, sender: Contact | Non
             "{source} was changed after it was made (its seal or signature does not match); nothing was imported."
         ),
         UNKNOWN_SENDER: _(
-            "{source} comes from a vault that is not one of your contacts; nothing was imported."
+            "{source} is signed by none of your contacts: it comes from a vault that is not one of your contacts, or it was changed after it was made. Nothing was imported."
+        ),
+        package.TOO_LARGE: _(
+            "{source} is larger than a referral package can be ({limit} MB); it was not read, and nothing was imported."
         ),
         UNVERIFIED_SENDER: _(
             "{source} comes from “{name}”, whose fingerprint is not verified yet; verify it first. Nothing was imported."
@@ -454,4 +476,5 @@ def _refusal_message(refused: PackageRefused, source: str, sender: Contact | Non
         WITHDRAWN: _("{source} is about a referral that was withdrawn; nothing was imported."),
         BAD_CONTENT: _("{source} holds case content that is not valid; nothing was imported."),
     }
-    return messages[reason].format(source=source, name=name)
+    limit = package.MAX_PACKAGE_BYTES // (1024 * 1024)
+    return messages[reason].format(source=source, name=name, limit=limit)

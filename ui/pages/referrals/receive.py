@@ -97,12 +97,11 @@ def receive_package(page: Page) -> None:
     path = files.choose_package(page)
     if path is None:
         return
-    raw = files.read_bytes(page, path)
-    if raw is None or not page.ctx.is_unlocked:
+    if not page.ctx.is_unlocked:
         return
     referrals = page.ctx.services.referrals
     page.runner.run(
-        lambda: referrals.receive(raw, source=path.name),
+        lambda: referrals.receive_file(path),
         parent=page,
         label=_("Importing the package..."),
         on_success=lambda got: show_received(page, got),
