@@ -38,6 +38,7 @@ Levels, lowest first: NONE < LIST < READ < WRITE.
     approve_closure            -           -       -      yes         -
     assign_case                -           -       -      yes         -
     hand_over                  yes         -       -      -           -
+    hold_case                  yes         -       -      yes         -
     merge_cases                -           -       -      yes         -
     export_summary             -           -       -      yes         yes
     export_identifiable        -           -       -      yes         -
@@ -86,6 +87,8 @@ Why the table looks like this:
   approve_closure, approves it (a supervisor's own closing needs no second approval).
 - assign_case gives any case to a worker; hand_over lets a caseworker give a case she
   holds, and only such a case (the service checks that she holds it), to another worker.
+- hold_case is what a user must be allowed to be given a case: caseworkers and supervisors
+  write case files; health, legal-aid and administrator accounts do not.
 - An unknown role or section gets NONE and no actions (deny by default).
 """
 
@@ -118,6 +121,7 @@ class Action(StrEnum):
     APPROVE_CLOSURE = "approve_closure"
     ASSIGN_CASE = "assign_case"
     HAND_OVER = "hand_over"
+    HOLD_CASE = "hold_case"
     MERGE_CASES = "merge_cases"
     EXPORT_SUMMARY = "export_summary"
     EXPORT_IDENTIFIABLE = "export_identifiable"
@@ -144,6 +148,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.APPROVE_CLOSURE: N_("approve a closure"),
     Action.ASSIGN_CASE: N_("assign a case to a worker"),
     Action.HAND_OVER: N_("hand over a case"),
+    Action.HOLD_CASE: N_("be responsible for a case"),
     Action.MERGE_CASES: N_("merge two cases"),
     Action.EXPORT_SUMMARY: N_("export a summary"),
     Action.EXPORT_IDENTIFIABLE: N_("export identifiable case files"),
@@ -213,6 +218,7 @@ ACTIONS: dict[str, frozenset[str]] = {
             _A.IMPORT_CASES,
             _A.CLOSE_CASE,
             _A.HAND_OVER,
+            _A.HOLD_CASE,
             *_SEND_REFERRALS,
             *_ANSWER_REFERRALS,
             _A.EDIT_DIRECTORY,
@@ -228,6 +234,7 @@ ACTIONS: dict[str, frozenset[str]] = {
             _A.CLOSE_CASE,
             _A.APPROVE_CLOSURE,
             _A.ASSIGN_CASE,
+            _A.HOLD_CASE,
             _A.MERGE_CASES,
             _A.EXPORT_SUMMARY,
             _A.EXPORT_IDENTIFIABLE,

@@ -108,7 +108,7 @@ class Caseload(VaultService):
         return found[1] if found else None
 
     def possible_holders(self) -> list[User]:
-        return [u for u in self.opened.users() if u.role in workers.HOLDER_ROLES]
+        return [u for u in self.opened.users() if workers.may_hold(u.role)]
 
     def may_reassign(self, case_number: str) -> bool:
         """Whether the signed-in user may give this case to someone (for the window)."""

@@ -1,8 +1,10 @@
-"""The users who can hold a case: caseworkers and supervisors (health, legal-aid and
-administrator accounts do not write case files, so they cannot be responsible for one)."""
+"""The users who can hold a case: the roles the access table gives `hold_case` (caseworkers and
+supervisors; health, legal-aid and administrator accounts do not write case files)."""
 
 from __future__ import annotations
 
+from app import access
+from app.access import Action
 from app.codes import Role, label
 from app.errors import AftercareError
 from app.i18n import _
@@ -10,7 +12,9 @@ from app.storage import workflow_repo
 from app.storage.connection import Connection
 from app.vault.vault import User
 
-HOLDER_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
+
+def may_hold(role: str) -> bool:
+    return access.allowed(role, Action.HOLD_CASE)
 
 
 def holder_candidate(conn: Connection, name: str) -> User:
@@ -19,7 +23,7 @@ def holder_candidate(conn: Connection, name: str) -> User:
     if found is None:
         raise AftercareError(_("There is no user named “{name}” in this vault.").format(name=name))
     user = User(*found)
-    if user.role not in HOLDER_ROLES:
+    if not may_hold(user.role):
         raise AftercareError(
             _("{name} is {role}: only caseworkers and supervisors can hold a case.").format(
                 name=user.name, role=label(Role, user.role)

@@ -34,7 +34,7 @@ from app.access import Action, Level
 from app.codes import FUJIAN_PREFECTURES, CaseState, Exploitation, Group, Section
 from app.i18n import N_, _, format_number
 from app.services.base import Change
-from app.services.workers import HOLDER_ROLES
+from app.services.workers import may_hold
 from app.storage.list_repo import CaseFilter
 from ui.models.case_list_model import CaseListModel, Column, masked_columns
 from ui.pages.base import Page
@@ -229,7 +229,7 @@ class CaseListPage(Page):
         self.exploitation_filter.setVisible(self._reads(Section.INTAKE))
         self.origin_filter.setVisible(self._reads(Section.PROFILE))
         self.overdue_filter.setVisible(self._reads(Section.FOLLOWUPS))
-        self.mine_filter.setVisible(self.role in HOLDER_ROLES)
+        self.mine_filter.setVisible(may_hold(self.role))
 
         self._filter_row = QHBoxLayout()
         for widget in (
