@@ -52,9 +52,30 @@ def create_demo_vault(
     opened = Vault(folder).unlock(caseworker[0], caseworker[2])
     try:
         today = today or dt.date.today()
-        Services(opened, today=lambda: today).transfer.import_generated(
+        services = Services(opened, today=lambda: today)
+        services.transfer.import_generated(
             generate_cases(cases, seed, today=today), progress=progress, total=cases
         )
+        _ask_to_close(services, today)
     finally:
         opened.lock()
     return users
+
+
+def _ask_to_close(services: Services, today: dt.date, count: int = 2) -> None:
+    """The caseworker asks to close her longest-open cases, so that the supervisor's home
+    page has closures to approve."""
+    from app.domain.validation import InvalidCase
+    from app.storage.list_repo import CaseFilter
+
+    lists = services.lists
+    ids = lists.ids(CaseFilter(status="open"), sort="opened_on", descending=False)
+    asked = 0
+    for row in lists.rows(ids[: count * 5]):
+        if asked == count:
+            return
+        try:
+            services.cases.close_case(row.case_number, today, "reintegrated_family")
+        except InvalidCase:  # a case the closure would not validate on: the next one
+            continue
+        asked += 1

@@ -14,6 +14,7 @@ import threading
 from ui.pages.base import Page
 
 PAGE_MODULES: tuple[str, ...] = (
+    "ui.pages.home_page",  # the signed-in worker's day, the first page after unlocking
     "ui.pages.case_list_page",  # slot: the case list (page_id "cases")
     "ui.pages.case_file_page",  # slot: one case file, tabs per section (page_id "case_file")
     "ui.pages.followups_page",  # slot: follow-ups due (page_id "followups")

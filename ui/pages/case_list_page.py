@@ -285,6 +285,12 @@ class CaseListPage(Page):
             self.table.resizeColumnsToContents()
         self._show_count()
 
+    def open(self, argument) -> None:
+        """A CaseFilter (from the home page's chart): the list with just those filters."""
+        if isinstance(argument, CaseFilter):
+            self.refresh()
+            self.show_filtered(argument)
+
     def on_changed(self, changes) -> None:
         found = case_changes(changes)
         if not found or not self._loaded:
