@@ -20,7 +20,8 @@ def test_unlock_shows_the_pages_of_the_role(qtbot, window):
     sign_in(qtbot, window, CASEWORKER)
 
     assert window.stack.currentIndex() == 1
-    assert nav_texts(window)[:2] == ["Case files", "Follow-ups due"]
+    assert nav_texts(window)[:3] == ["Home", "Case files", "Follow-ups due"]
+    assert window.page_stack.currentWidget().page_id == "home"
     assert "Users" not in nav_texts(window) and "Audit trail" not in nav_texts(window)
     assert window.user_label.text() == "Signed in as wang (Caseworker)"
     assert window.windowTitle() == "Aftercare — Fuzhou Test Shelter"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.codes import CaseState, ClosureReason, Group, label
+from app.codes import CaseState, ClosureReason, Group, Role, label
 from app.i18n import _, format_date, format_number
 from app.services.caseload import CaseloadView
 from app.services.workers import HOLDER_ROLES
@@ -265,6 +265,10 @@ class HomePage(Page):
     @classmethod
     def title(cls) -> str:
         return _("Home")
+
+    @classmethod
+    def visible_for(cls, role: str) -> bool:
+        return role != Role.ADMIN  # administrators look after accounts, not cases
 
     def retranslate_ui(self) -> None:
         self._show()
