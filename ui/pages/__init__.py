@@ -21,6 +21,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "ui.pages.contacts_page",
     "ui.pages.reports_page",
     "ui.pages.rollup_page",
+    "ui.pages.evaluation_page",
     "ui.pages.users_page",
     "ui.pages.audit_page",
     "ui.pages.backups_page",

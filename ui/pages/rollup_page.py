@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +47,7 @@ from app.reports.rollup_outputs import OUTPUT_NAMES, run_rollup
 from ui.language import Language
 from ui.models.summary_models import FileColumn, RollupFilesModel
 from ui.pages.base import Page
+from ui.pages.evaluation_page import EvaluationPage
 from ui.pages.reports.preview import NOTE_STYLE, DocumentPreview
 from ui.runner import Runner, error_text
 
@@ -418,24 +420,30 @@ PAGE = RollupPage
 
 
 class RollupWindow(QMainWindow):
-    """A window with the Roll-up page only: for the PJC Office, which keeps no case vault."""
+    """The PJC Office's window, which keeps no case vault: Roll-up and Evaluation, as tabs."""
 
     def __init__(self, *, runner: Runner | None = None, language: Language | None = None):
         super().__init__()
         self.setObjectName("rollup_window")
         self.runner = runner or Runner(self)
         self.language = language or Language(self)
-        self.page = RollupPage(None, self.runner, self)
-        self.page.setContentsMargins(16, 12, 16, 12)
-        self.page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.setCentralWidget(self.page)
+        self.tabs = QTabWidget(self, objectName="office_tabs")
+        self.page = RollupPage(None, self.runner, self.tabs)
+        self.evaluation = EvaluationPage(None, self.runner, self.tabs)
+        for page in (self.page, self.evaluation):
+            page.setContentsMargins(16, 12, 16, 12)
+            page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.tabs.addTab(page, "")
+        self.setCentralWidget(self.tabs)
         self.language.changed.connect(lambda _locale: self.retranslate_ui())
         self.resize(1120, 720)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Aftercare — Roll-up for the PJC Office"))
-        self.page.retranslate_ui()
+        for i, page in enumerate((self.page, self.evaluation)):
+            page.retranslate_ui()
+            self.tabs.setTabText(i, page.title())
 
 
 def run_rollup_window(language: Language) -> int:
