@@ -21,7 +21,7 @@ Readings of the amendment where it leaves a choice:
   range of shares they allow, [lowest, highest]; null where withheld, missing or the
   denominator is 0.
 - The baseline is the first period with a value, the latest the last one; `change` is
-  latest minus baseline (a range when either is).
+  latest minus baseline (a range when either is), null when only one period has a value.
 """
 
 from __future__ import annotations
@@ -133,7 +133,8 @@ def _series(scopes: dict[str, dict[str, Any] | None], periods: list[str]) -> dic
             first, last = valued[0], valued[-1]
             baseline[indicator_id] = {"period": first["period"], "value": first["value"]}
             latest[indicator_id] = {"period": last["period"], "value": last["value"]}
-            change[indicator_id] = _change(first["value"], last["value"])
+            # One period with a value has no change to show.
+            change[indicator_id] = None if first is last else _change(first["value"], last["value"])
     return {"indicators": indicators, "baseline": baseline, "latest": latest, "change": change}
 
 
