@@ -22,6 +22,7 @@ from typing import Any
 
 from app.errors import AftercareError
 from app.i18n import N_, _
+from app.storage.connection import Connection
 
 GENESIS = b"\x00" * 32
 AUDIT_KEY = "audit_key"
@@ -40,7 +41,13 @@ class Entry:
 
 
 def _canonical(
-    entry_id: int, at: str, user_id, user_name, action, case_number, detail_json: str
+    entry_id: int,
+    at: str,
+    user_id: int | None,
+    user_name: str | None,
+    action: str,
+    case_number: str | None,
+    detail_json: str,
 ) -> bytes:
     return json.dumps(
         [entry_id, at, user_id, user_name, action, case_number, detail_json],
@@ -49,7 +56,7 @@ def _canonical(
     ).encode("utf-8")
 
 
-def _key(conn) -> bytes:
+def _key(conn: Connection) -> bytes:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (AUDIT_KEY,)).fetchone()
     if row is None:
         raise AftercareError(_("The vault has no audit key; it is damaged."))
@@ -61,7 +68,7 @@ def _now() -> str:
 
 
 def record(
-    conn,
+    conn: Connection,
     *,
     user_id: int | None,
     user_name: str | None,
@@ -108,7 +115,7 @@ class Verification:
     reason: str = ""
 
 
-def verify(conn) -> Verification:
+def verify(conn: Connection) -> Verification:
     key = _key(conn)
     previous = GENESIS
     expected_id = 1
@@ -145,7 +152,7 @@ def verify(conn) -> Verification:
 
 
 def entries(
-    conn,
+    conn: Connection,
     *,
     case_number: str | None = None,
     action: str | None = None,

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.errors import AftercareError
 from app.i18n import _
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class AppContext:
     vault_folder: Path
     opened: OpenVault | None = None
-    settings: dict = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
     # The date services take as today (overdue follow-ups, ages); tests pass a fixed one.
     today: Callable[[], dt.date] = dt.date.today
     # Backups that run after the window has locked (a vault handed over by `hand_over`).
@@ -39,14 +39,22 @@ class AppContext:
         return self.opened is not None and self.opened.is_open
 
     @property
+    def vault(self) -> OpenVault:
+        """The vault opened last: pages and dialogs exist only while there is one."""
+        if self.opened is None:
+            raise AftercareError(_("The vault is locked."))
+        return self.opened
+
+    @property
     def services(self) -> Services:
         """The services over the open vault (the same object until the vault changes)."""
-        if not self.is_unlocked:
+        opened = self.opened
+        if opened is None or not opened.is_open:
             raise AftercareError(_("The vault is locked."))
-        if self._services is None or self._services[0] is not self.opened:
+        if self._services is None or self._services[0] is not opened:
             from app.services import Services  # app.services imports much; load it on unlock
 
-            self._services = (self.opened, Services(self.opened, today=self.today))
+            self._services = (opened, Services(opened, today=self.today))
         return self._services[1]
 
     def lock(self) -> None:

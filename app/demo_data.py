@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import mul
 from typing import TypeVar
@@ -339,7 +339,7 @@ _FOLLOWUP_NOTES_ADULT = {
 }
 
 
-def _outcomes(extra: dict[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+def _outcomes(extra: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
     """(living conditions, note) pairs weighted by `_CONDITIONS`, so one pick gives both."""
     table: list[tuple[str, str]] = []
     for condition in _CONDITIONS:
@@ -863,15 +863,16 @@ class _Maker:
             provider = f"{c}市公安局刑侦支队"
             details = {"method": pick(_TRACING_METHODS)}
             add(ctx, "family_tracing", opened + span(1, 20), span(30, 500), provider, details)
+        reunited: int | None  # a day number, as `opened`
         if ctx.closure_reason == "reintegrated_family":
-            start = max(opened, ctx.end - span(0, 30))  # just before the case closed
+            reunited = max(opened, ctx.end - span(0, 30))  # just before the case closed
         elif ctx.is_open and ctx.guardian_status == "with_guardian" and r() < 0.4:
-            start = opened + span(60, 400)
+            reunited = opened + span(60, 400)
         else:
-            start = None
-        if start is not None:
+            reunited = None
+        if reunited is not None:
             details = {"escort": pick(_ESCORTS)}
-            add(ctx, "family_reunification", start, span(1, 30), f"{c}市救助管理站", details)
+            add(ctx, "family_reunification", reunited, span(1, 30), f"{c}市救助管理站", details)
         if r() < 0.2:
             details = {"amount": span(5, 40) * 100, "type": "临时救助"}
             add(ctx, "financial_assistance", opened + span(7, 200), 1, f"{c}市民政局", details)

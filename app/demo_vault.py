@@ -38,7 +38,9 @@ def create_demo_vault(
     minimum = KdfParams()
     opened, _code = Vault.create(
         folder,
-        **DEMO_UNIT,
+        unit_code=DEMO_UNIT["unit_code"],
+        unit_name=DEMO_UNIT["unit_name"],
+        prefecture=DEMO_UNIT["prefecture"],
         admin_name=admin_name,
         admin_passphrase=admin_passphrase,
         kdf_params=minimum,

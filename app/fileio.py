@@ -22,7 +22,7 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o600) -> None:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, mode: int = 0o600) -> None:
     target = Path(path)
     folder = target.parent
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)

@@ -42,7 +42,7 @@ def is_portable() -> bool:
     return is_frozen() and (executable_dir() / "portable").exists()
 
 
-def set_data_dir(path: str | os.PathLike | None) -> None:
+def set_data_dir(path: str | os.PathLike[str] | None) -> None:
     global _data_dir_override
     _data_dir_override = Path(path) if path else None
 

@@ -45,14 +45,14 @@ def _named(code: str, names: dict[str, str]) -> Named:
 @functools.cache
 def _countries() -> dict[str, Named]:
     per_locale = {loc: Locale.parse(loc).territories for loc in SUPPORTED_LOCALES}
-    codes = sorted(c for c in per_locale["en"] if _COUNTRY.fullmatch(c))
+    codes = sorted(c for c in per_locale["en"] if isinstance(c, str) and _COUNTRY.fullmatch(c))
     return {c: _named(c, {loc: t.get(c, "") for loc, t in per_locale.items()}) for c in codes}
 
 
 @functools.cache
 def _languages() -> dict[str, Named]:
     per_locale = {loc: Locale.parse(loc).languages for loc in SUPPORTED_LOCALES}
-    codes = [c for c in per_locale["en"] if "_" not in c]
+    codes = [c for c in per_locale["en"] if isinstance(c, str) and "_" not in c]
     return {c: _named(c, {loc: t.get(c, "") for loc, t in per_locale.items()}) for c in codes}
 
 

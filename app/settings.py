@@ -56,7 +56,7 @@ def clean(raw: Any) -> dict[str, Any]:
     return settings
 
 
-def load(path: str | os.PathLike | None = None) -> dict[str, Any]:
+def load(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     target = Path(path) if path else paths.settings_file()
     try:
         return clean(json.loads(target.read_text(encoding="utf-8")))
@@ -64,7 +64,7 @@ def load(path: str | os.PathLike | None = None) -> dict[str, Any]:
         return defaults()
 
 
-def save(settings: dict[str, Any], path: str | os.PathLike | None = None) -> None:
+def save(settings: dict[str, Any], path: str | os.PathLike[str] | None = None) -> None:
     target = Path(path) if path else paths.settings_file()
     target.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(clean(settings), ensure_ascii=False, indent=1, sort_keys=True)

@@ -28,6 +28,8 @@ FORMULA_MARKS = ("=", "+", "-", "@", "\t", "\r")
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write `value` into the cell at (row, column), text as text; returns the cell."""
     cell = sheet.cell(row=row, column=column)
+    if not isinstance(cell, Cell):
+        raise ValueError(f"{cell.coordinate} lies inside merged cells")
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # never "f" (formula) or "e" (error)

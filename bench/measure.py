@@ -7,6 +7,7 @@ peak of exactly these operations on that vault. Reads run on the cached vault; w
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import random
@@ -73,7 +74,7 @@ def queries(services: Services, rng: random.Random, picks: int = 12) -> tuple[li
     count = conn.execute("SELECT max(id) FROM cases").fetchone()[0]
     long, short = [], []
     for case_id in rng.sample(range(1, count + 1), picks):
-        case = cases_repo.load_case(conn, case_id)
+        case = cases_repo.stored_case(conn, case_id)
         person = case.person
         long.append(case.case_number[3:])  # e.g. 2024-01234
         if len(person.full_name) >= 3:
@@ -95,7 +96,7 @@ def queries(services: Services, rng: random.Random, picks: int = 12) -> tuple[li
 
 def _find_times(services: Services, found: list[str], runs: int = 3) -> list[float]:
     # A search box shows the best PAGE matches; ranking looks at every match either way.
-    return [median_of(lambda q=q: services.lists.find(q, limit=PAGE), runs) for q in found]
+    return [median_of(functools.partial(services.lists.find, q, limit=PAGE), runs) for q in found]
 
 
 # --- summaries and the roll-up ----------------------------------------------------------------
@@ -163,7 +164,7 @@ def import_rate(services: Services, runs: int, batch: int = IMPORT_BATCH) -> flo
     for run in range(runs):
         prefix = f"{'I' if batch == IMPORT_BATCH else 'L'}{run}"  # case numbers new to the vault
         raw = _document(batch, 100 + run, prefix)
-        seconds = timed(lambda raw=raw: services.transfer.import_cases(raw, source="bench.json"))
+        seconds = timed(functools.partial(services.transfer.import_cases, raw, source="bench.json"))
         rates.append(batch / seconds)
     return statistics.median(rates)
 
@@ -184,9 +185,9 @@ def save_section(services: Services, numbers: list[str]) -> float:
     conn = services.opened.conn
     times = []
     for i, number in enumerate(numbers):
-        person = cases_repo.load_case(conn, cases_repo.case_id(conn, number)).person
+        person = cases_repo.stored_case(conn, services.cases.case_id(number)).person
         person.address = f"福州市鼓楼区测试路{i}号"
-        times.append(timed(lambda n=number, p=person: services.cases.update_profile(n, p)))
+        times.append(timed(functools.partial(services.cases.update_profile, number, person)))
     return statistics.median(times)
 
 
@@ -232,7 +233,9 @@ def run(size: int, kind: str, runs: int) -> dict:
                 for i in rng.sample(range(1, count + 1), 20)
             ]
             out["open_case_ms_p50"] = _ms(
-                statistics.median(timed(lambda n=n: services.cases.open_case(n)) for n in numbers)
+                statistics.median(
+                    timed(functools.partial(services.cases.open_case, n)) for n in numbers
+                )
             )
             out["save_section_ms_p50"] = _ms(save_section(services, numbers[:15]))
 
@@ -241,7 +244,7 @@ def run(size: int, kind: str, runs: int) -> dict:
 
             out["list_first_page_ms"] = _ms(median_of(first_page, max(runs, 5)))
             out["list_first_page_ms_worst"] = max(
-                _ms(median_of(lambda s=sort, d=d: first_page(s, d), max(runs, 5)))
+                _ms(median_of(functools.partial(first_page, sort, d), max(runs, 5)))
                 for sort in list_repo.SORT_COLUMNS
                 for d in (True, False)
             )

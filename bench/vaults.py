@@ -121,7 +121,8 @@ def open_plain_twin(folder: Path) -> OpenVault:
     user_id, name, role = conn.execute(
         "SELECT id, name, role FROM users WHERE name = ?", (BENCH_USER,)
     ).fetchone()
-    return OpenVault(Vault(folder), conn, b"", User(user_id, name, role), slot_file=None)
+    # No key slots: the plain twin is opened without a key.
+    return OpenVault(Vault(folder), conn, b"", User(user_id, name, role), slot_file=None)  # type: ignore[arg-type]
 
 
 def ensure_plain(size: int, log=print) -> dict:

@@ -56,10 +56,23 @@ def choose_cjk_family() -> str | None:
     return None
 
 
+def running_application() -> QApplication:
+    """The QApplication that create_application made."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("no QApplication is running")
+    return app
+
+
 def create_application(
     argv: list[str] | None = None, *, locale: str
 ) -> tuple[QApplication, Language]:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    running = QApplication.instance()
+    app = (
+        running
+        if isinstance(running, QApplication)
+        else QApplication(argv if argv is not None else sys.argv[:1])
+    )
     app.setApplicationName("Aftercare")
     app.setApplicationDisplayName("Aftercare")
     app.setStyle("Fusion")
@@ -80,7 +93,7 @@ def run_window(ctx: AppContext, language: Language) -> int:
     from ui.main_window import MainWindow
     from ui.pages.first_run import FirstRunWizard
 
-    app = QApplication.instance()
+    app = running_application()
     runner = Runner(app)
     if not is_vault(ctx.vault_folder):
         wizard = FirstRunWizard(ctx, runner)

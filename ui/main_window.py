@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             self.show_page(nav[row].page_id)
 
     def _build_pages(self) -> None:
-        role = self.ctx.opened.user.role
+        role = self.ctx.vault.user.role
         for cls in page_classes():
             if cls.office or not cls.visible_for(role):
                 continue
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         records it) and is shown at the next unlock."""
         second = self.ctx.settings.get(app_settings.BACKUP_FOLDER)
         try:
-            wanted = auto_backup.needs_backup(self.ctx.opened, second)
+            wanted = auto_backup.needs_backup(self.ctx.vault, second)
         except Exception:  # a damaged vault: lock all the same
             wanted = False
         if not wanted:
@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
 
     def _report_backup_problems(self) -> None:
         found = auto_backup.problems(
-            self.ctx.opened.conn, self.ctx.settings.get(app_settings.BACKUP_FOLDER)
+            self.ctx.vault.conn, self.ctx.settings.get(app_settings.BACKUP_FOLDER)
         )
         if not found:
             return

@@ -89,11 +89,11 @@ class Runner(QObject):
 
     def run(
         self,
-        fn: Callable[[], Any],
+        fn: Callable[..., Any],  # with_progress: takes the report(fraction) callback
         *,
         parent: QWidget | None,
         label: str,
-        on_success: Callable[[Any], None] | None = None,
+        on_success: Callable[[Any], object] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         changes: Iterable[str] | Callable[[Any], Any] = (),
         with_progress: bool = False,

@@ -160,7 +160,7 @@ def take_screenshots(
                 save(shot.name, office)
                 office.close()
                 continue
-            if window.show_page(shot.page, argument) is None:
+            if shot.page is None or window.show_page(shot.page, argument) is None:
                 continue
             if shot.dialog is None:
                 save(shot.name)

@@ -77,6 +77,8 @@ class SessionGuard(QObject):
         self._timer.setInterval(check_interval_ms)
         self._timer.timeout.connect(self.check)
         app = QCoreApplication.instance()
+        if app is None:
+            raise RuntimeError("the inactivity lock needs a running QApplication")
         app.installEventFilter(self)
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._state_changed)
@@ -136,8 +138,9 @@ def close_open_dialogs() -> int:
 
 def _depth(widget: QObject) -> int:
     depth = 0
-    while widget.parent() is not None:
-        widget = widget.parent()
+    parent = widget.parent()
+    while parent is not None:
+        parent = parent.parent()
         depth += 1
     return depth
 

@@ -15,6 +15,7 @@ import importlib
 import os
 import sys
 from types import ModuleType
+from typing import NoReturn
 
 from app import __version__, hardening
 from app.errors import AftercareError
@@ -33,7 +34,7 @@ COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse prints usage and exits 2
+    def error(self, message: str) -> NoReturn:  # argparse prints usage and exits 2
         self.print_usage(sys.stderr)
         self.exit(2, f"aftercare: {message}\n")
 
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None, extra: tuple[ModuleType, ...] = ()) -> i
 
         paths.set_data_dir(args.data_dir)
     if not args.command:  # plain `aftercare` opens the window (when the entry point added it)
-        if "gui" not in parser._subparsers._group_actions[0].choices:
+        if "gui" not in _commands(parser):
             parser.print_help()
             return 0
         args = parser.parse_args([*argv, "gui"])
@@ -115,3 +116,11 @@ def _language_from(argv: list[str]) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _commands(parser: argparse.ArgumentParser) -> list[str]:
+    """The names of the parser's subcommands."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []

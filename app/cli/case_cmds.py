@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from app.cli import common
+from app.cli.common import Subparsers
 from app.demo_vault import create_demo_vault
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
@@ -13,7 +15,7 @@ from app.i18n import _
 from app.services import Services
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("import", help=_("import cases from a cases-v1 JSON file"))
     p.add_argument("vault")
     p.add_argument("file")
@@ -68,7 +70,7 @@ def _terminal_progress(done: int, total: int) -> None:
         print(f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
-def cmd_import(args) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
     raw = _read_input(args.file)
     opened = common.unlock(args.vault)
     try:
@@ -96,7 +98,7 @@ def cmd_import(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         data, count = Services(opened).transfer.export_cases(args.cases)
@@ -111,7 +113,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_find(args) -> int:
+def cmd_find(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         found = Services(opened).lists.find(args.query)
@@ -132,7 +134,7 @@ def cmd_find(args) -> int:
     return 0
 
 
-def cmd_demo(args) -> int:
+def cmd_demo(args: argparse.Namespace) -> int:
     if args.cases < 0:
         raise AftercareError(_("The number of demo cases must not be negative."))
     users = create_demo_vault(
@@ -155,7 +157,7 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def cmd_case_pdf(args) -> int:
+def cmd_case_pdf(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         data = Services(opened).documents.case_pdf(args.number)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from app.errors import AftercareError
 from app.i18n import _
 from app.vault.vault import OpenVault, Vault
+
+# What `add_subparsers()` returns: each command module's register() adds its commands to it.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _ask(prompt: str, *, secret: bool) -> str:
@@ -47,7 +51,7 @@ def unlock(folder: str | Path) -> OpenVault:
     return vault.unlock(user_name(), passphrase())
 
 
-def emit(args, result: Any, text: str) -> None:
+def emit(args: argparse.Namespace, result: Any, text: str) -> None:
     """Print `result` as JSON with --json, else the human line(s) `text`."""
     if getattr(args, "json", False):
         print(json.dumps(result, ensure_ascii=False, indent=1, default=str))

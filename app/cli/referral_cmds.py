@@ -3,19 +3,33 @@ withdraw, referrals (list, with open conflicts) and resolve (settle a conflict).
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from app.cli import common
+from app.cli.common import Subparsers
 from app.codes import Section, label
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
 from app.referrals import differences, keys, sections
 from app.services import Services
-from app.services.referrals import KEEP_MINE, KEEP_THEIRS, SHORT_ID, Conflict, PackageWritten
+from app.services.referrals import (
+    KEEP_MINE,
+    KEEP_THEIRS,
+    SHORT_ID,
+    Conflict,
+    PackageWritten,
+    Referrals,
+)
+from app.services.referrals.base import Contact
+
+T = TypeVar("T")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("contact", help=_("other units' vaults you send referrals to"))
     contact_sub = p.add_subparsers(dest="contact_command", required=True)
     q = contact_sub.add_parser("add", help=_("add a contact from its card file"))
@@ -130,7 +144,7 @@ def _read(path: str) -> bytes:
         ) from None
 
 
-def _with_services(vault: str, work):
+def _with_services(vault: str, work: Callable[[Referrals], T]) -> T:
     opened = common.unlock(vault)
     try:
         return work(Services(opened).referrals)
@@ -138,7 +152,7 @@ def _with_services(vault: str, work):
         opened.lock()
 
 
-def _contact_json(contact) -> dict:
+def _contact_json(contact: Contact) -> dict[str, Any]:
     return {
         "name": contact.name,
         "unit_code": contact.unit_code,
@@ -150,7 +164,7 @@ def _contact_json(contact) -> dict:
     }
 
 
-def _written(args, written: PackageWritten, text: str) -> int:
+def _written(args: argparse.Namespace, written: PackageWritten, text: str) -> int:
     common.emit(
         args,
         {
@@ -164,7 +178,7 @@ def _written(args, written: PackageWritten, text: str) -> int:
     return 0
 
 
-def cmd_contact_add(args) -> int:
+def cmd_contact_add(args: argparse.Namespace) -> int:
     raw = _read(args.card)
     contact = _with_services(
         args.vault,
@@ -180,7 +194,7 @@ def cmd_contact_add(args) -> int:
     return 0
 
 
-def cmd_contact_list(args) -> int:
+def cmd_contact_list(args: argparse.Namespace) -> int:
     found = _with_services(args.vault, lambda r: r.contacts())
     lines = [
         f"{c.name}\t{c.unit_code}\t{c.role_label}\t{c.fingerprint}\t"
@@ -191,20 +205,20 @@ def cmd_contact_list(args) -> int:
     return 0
 
 
-def cmd_contact_verify(args) -> int:
+def cmd_contact_verify(args: argparse.Namespace) -> int:
     contact = _with_services(args.vault, lambda r: r.verify_contact(args.name, args.fingerprint))
     common.emit(args, _contact_json(contact), _("“{name}” is verified.").format(name=contact.name))
     return 0
 
 
-def cmd_contact_remove(args) -> int:
+def cmd_contact_remove(args: argparse.Namespace) -> int:
     _with_services(args.vault, lambda r: r.remove_contact(args.name))
     print(_("Contact “{name}” removed.").format(name=args.name))
     return 0
 
 
-def cmd_contact_card(args) -> int:
-    def work(r):
+def cmd_contact_card(args: argparse.Namespace) -> int:
+    def work(r: Referrals) -> tuple[bytes, str]:
         return r.own_card(args.role, args.name), r.own_fingerprint()
 
     data, fingerprint = _with_services(args.vault, work)
@@ -219,7 +233,7 @@ def cmd_contact_card(args) -> int:
     return 0
 
 
-def cmd_refer(args) -> int:
+def cmd_refer(args: argparse.Namespace) -> int:
     chosen = [s for s in args.sections.split(",") if s.strip()]
     written = _with_services(
         args.vault,
@@ -277,19 +291,19 @@ def cmd_receive(args) -> int:
     return 0
 
 
-def cmd_reply(args) -> int:
+def cmd_reply(args: argparse.Namespace) -> int:
     written = _with_services(
         args.vault, lambda r: r.reply(args.number, args.out, completed=args.completed)
     )
     return _written(args, written, _("Reply written to {file}.").format(file=written.path))
 
 
-def cmd_acknowledge(args) -> int:
+def cmd_acknowledge(args: argparse.Namespace) -> int:
     written = _with_services(args.vault, lambda r: r.acknowledge(args.number, args.out))
     return _written(args, written, _("Receipt written to {file}.").format(file=written.path))
 
 
-def cmd_withdraw(args) -> int:
+def cmd_withdraw(args: argparse.Namespace) -> int:
     written = _with_services(
         args.vault,
         lambda r: r.withdraw(args.number, args.out, contact=args.to, referral=args.referral),
@@ -297,7 +311,7 @@ def cmd_withdraw(args) -> int:
     return _written(args, written, _("Withdrawal written to {file}.").format(file=written.path))
 
 
-def cmd_referrals(args) -> int:
+def cmd_referrals(args: argparse.Namespace) -> int:
     found, conflicts = _with_services(
         args.vault, lambda r: (r.records(args.number), r.conflicts(args.number))
     )
@@ -354,7 +368,7 @@ def conflict_lines(conflict: Conflict, vault: str) -> list[str]:
     return lines
 
 
-def cmd_resolve(args) -> int:
+def cmd_resolve(args: argparse.Namespace) -> int:
     change = _with_services(args.vault, lambda r: r.resolve_conflict(args.conflict, args.keep))
     print(_("Conflict settled in case {number}.").format(number=change.case_number))
     return 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 from app.cli import common
+from app.cli.common import Subparsers
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
@@ -37,7 +39,7 @@ def _threshold(text: str) -> int:
     return k
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("summary", help=_("write the signed, de-identified summary of a period"))
     p.add_argument("vault")
     p.add_argument("--period", required=True, help=_("2026-07, 2026-Q3 or 2026"))
@@ -90,7 +92,7 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_evaluate)
 
 
-def cmd_summary(args) -> int:
+def cmd_summary(args: argparse.Namespace) -> int:
     threshold = _threshold(args.suppress) if args.suppress is not None else None
     parse_period(args.period)  # a wrong period is a usage mistake: say so before unlocking
     opened = common.unlock(args.vault)
@@ -116,7 +118,7 @@ def cmd_summary(args) -> int:
     return 0
 
 
-def cmd_unit_key(args) -> int:
+def cmd_unit_key(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         record = Services(opened).reports.unit_key()

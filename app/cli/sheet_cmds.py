@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.cli import common
 from app.cli.case_cmds import _read_input, _terminal_progress
+from app.cli.common import Subparsers
 from app.codes import CaseStatus, Sex, label
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
 from app.interchange import sheets
 from app.interchange.mapping import NAME_ORDERS, Mapping, check_pattern
+from app.interchange.sheets import Workbook
 from app.services.sheet_export import SheetExport
 from app.services.sheet_import import Preview, SheetImport
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "import-sheet",
         help=_("import cases from a spreadsheet (.xlsx or .csv; HTCDS templates recognised)"),
@@ -66,7 +70,7 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_export_sheet)
 
 
-def _mapping(args, importer: SheetImport, book) -> Mapping:
+def _mapping(args: argparse.Namespace, importer: SheetImport, book: Workbook) -> Mapping:
     if args.mapping:
         mapping = Mapping.from_json(_read_input(args.mapping), Path(args.mapping).name)
     else:
@@ -90,7 +94,7 @@ def _mapping(args, importer: SheetImport, book) -> Mapping:
     return mapping
 
 
-def cmd_import_sheet(args) -> int:
+def cmd_import_sheet(args: argparse.Namespace) -> int:
     book = sheets.read_file(args.file)
     opened = common.unlock(args.vault)
     try:
@@ -161,7 +165,7 @@ def _print_preview(preview: Preview, *, rows: bool) -> None:
             )
 
 
-def _summary(preview: Preview, *, imported: int) -> dict:
+def _summary(preview: Preview, *, imported: int) -> dict[str, Any]:
     return {
         "source": preview.source,
         "sha256": preview.sha256,
@@ -198,7 +202,7 @@ def _export_target(out: str) -> Path:
     return path
 
 
-def cmd_export_sheet(args) -> int:
+def cmd_export_sheet(args: argparse.Namespace) -> int:
     _export_target(args.out)
     opened = common.unlock(args.vault)
     try:

@@ -5,6 +5,7 @@ None of them makes an automatic backup on locking (app.vault.auto_backup says wh
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 from app import access
 from app.access import Action
 from app.cli import common
+from app.cli.common import Subparsers
 from app.codes import Role
 from app.errors import AccessDenied, AftercareError
 from app.i18n import _
@@ -21,7 +23,7 @@ from app.vault import backup, kit
 from app.vault.vault import Vault
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("init", help=_("create a vault"))
     p.add_argument("vault")
     p.add_argument("--unit-code", required=True)
@@ -88,7 +90,7 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_restore)
 
 
-def cmd_init(args) -> int:
+def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.vault)
     if folder.exists() and (folder / "vault.db").exists():
         raise AftercareError(
@@ -127,7 +129,7 @@ def cmd_init(args) -> int:
     return 0
 
 
-def cmd_recovery_kit(args) -> int:
+def cmd_recovery_kit(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         kit.new_recovery_kit(opened, args.out)
@@ -150,7 +152,7 @@ def cmd_recovery_kit(args) -> int:
     return 0
 
 
-def cmd_user_add(args) -> int:
+def cmd_user_add(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         access.require(opened, Action.MANAGE_USERS)
@@ -165,7 +167,7 @@ def cmd_user_add(args) -> int:
     return 0
 
 
-def cmd_user_remove(args) -> int:
+def cmd_user_remove(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         opened.remove_user(args.name)
@@ -175,7 +177,7 @@ def cmd_user_remove(args) -> int:
     return 0
 
 
-def cmd_user_list(args) -> int:
+def cmd_user_list(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         access.require(opened, Action.MANAGE_USERS)
@@ -186,7 +188,7 @@ def cmd_user_list(args) -> int:
     return 0
 
 
-def cmd_passwd(args) -> int:
+def cmd_passwd(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         opened.change_passphrase(common.passphrase(), common.new_passphrase())
@@ -196,7 +198,7 @@ def cmd_passwd(args) -> int:
     return 0
 
 
-def cmd_audit_verify(args) -> int:
+def cmd_audit_verify(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         result = Services(opened).audit_trail.verify()
@@ -219,7 +221,7 @@ def cmd_audit_verify(args) -> int:
     return 1
 
 
-def cmd_audit_show(args) -> int:
+def cmd_audit_show(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         found = Services(opened).audit_trail.entries(case_number=args.case)
@@ -233,7 +235,7 @@ def cmd_audit_show(args) -> int:
     return 0
 
 
-def cmd_backup(args) -> int:
+def cmd_backup(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         info = Services(opened).backups.write_to(Path(args.out))
@@ -247,7 +249,7 @@ def cmd_backup(args) -> int:
     return 0
 
 
-def cmd_restore(args) -> int:
+def cmd_restore(args: argparse.Namespace) -> int:
     """Restore, then unlock the copy: the restored vault's own table decides whether its
     user may restore it (there is no other vault open to ask); a refused copy is removed."""
     target = Path(args.to)

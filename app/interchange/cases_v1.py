@@ -61,6 +61,13 @@ class _Field:
     nullable: bool = False
     schema: _Schema | None = None
 
+    @property
+    def nested(self) -> _Schema:
+        """The schema of an object or objects field (which always has one)."""
+        if self.schema is None:
+            raise TypeError(f"a {self.kind} field has no nested schema")
+        return self.schema
+
 
 @dataclass(frozen=True)
 class _Schema:
@@ -189,9 +196,9 @@ def _to_json(obj: Any, schema: _Schema) -> dict[str, Any]:
         elif spec.kind == "date":
             out[key] = value.isoformat()
         elif spec.kind == "object":
-            out[key] = _to_json(value, spec.schema)
+            out[key] = _to_json(value, spec.nested)
         elif spec.kind == "objects":
-            out[key] = [_to_json(item, spec.schema) for item in value]
+            out[key] = [_to_json(item, spec.nested) for item in value]
         elif spec.kind in ("texts", "details"):
             out[key] = list(value) if spec.kind == "texts" else dict(value)
         else:
@@ -401,13 +408,13 @@ class _Reader:
                 self.add(path, _("must be an object"))
             return value
         if spec.kind == "object":
-            return self.read_object(value, spec.schema, path)
+            return self.read_object(value, spec.nested, path)
         if not isinstance(value, list):
             self.add(path, _("must be a list"))
             return None
         if spec.kind == "texts":
             return [self.text(item, f"{path}[{i}]") for i, item in enumerate(value)]
-        return [self.read_object(item, spec.schema, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [self.read_object(item, spec.nested, f"{path}[{i}]") for i, item in enumerate(value)]
 
     def text(self, value: Any, path: str) -> Any:
         if not isinstance(value, str):
@@ -488,7 +495,7 @@ def _fast_object(value: Any, schema: _Schema) -> Any:
             if not isinstance(item, dict):
                 raise _NotPlain
         elif kind == "object":
-            item = _fast_object(item, spec.schema)
+            item = _fast_object(item, spec.nested)
         elif not isinstance(item, list):
             raise _NotPlain
         elif kind == "texts":
@@ -497,7 +504,7 @@ def _fast_object(value: Any, schema: _Schema) -> Any:
                     raise _NotPlain
             item = list(item)
         else:
-            item_schema = spec.schema
+            item_schema = spec.nested
             item = [_fast_object(entry, item_schema) for entry in item]
         kwargs[key] = item
     return schema.build(**kwargs)

@@ -69,7 +69,13 @@ class Target:
     fallback: str | None = None
 
 
-def _t(key: str, kind: str, text: str, codes=None, fallback=None) -> Target:
+def _t(
+    key: str,
+    kind: str,
+    text: str,
+    codes: type[StrEnum] | None = None,
+    fallback: str | None = None,
+) -> Target:
     return Target(key, kind, text, codes, fallback)
 
 
@@ -314,10 +320,10 @@ _RULE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
 }
 
 
-def _check_types(doc: dict, source: str) -> None:
+def _check_types(doc: dict[str, Any], source: str) -> None:
     """One clear line for the first key of a mapping file that is unknown or of a wrong type."""
 
-    def check(values: dict, allowed: dict, where: str) -> None:
+    def check(values: dict[str, Any], allowed: dict[str, Any], where: str) -> None:
         for key, value in values.items():
             if key not in allowed:
                 raise AftercareError(
@@ -784,12 +790,13 @@ class _Row:
         index, value = self.first("person.date_of_birth")
         if value is None:
             return None
-        self.result.origin.setdefault("person.date_of_birth", index)
+        if index is not None:  # None: the mapping's default, in no column
+            self.result.origin.setdefault("person.date_of_birth", index)
         year = bare_year(value, self.ctx.today)
         if year is not None:
             self.year_only = (index, year)
             return dt.date(year, 1, 1)
-        day = self.read_value(TARGETS["person.date_of_birth"], index, value)
+        day: dt.date | None = self.read_value(TARGETS["person.date_of_birth"], index, value)
         if day is not None and (day.year < 1900 or day > self.ctx.today):
             self.problem(
                 index,
@@ -806,7 +813,8 @@ class _Row:
         index, value = self.first("person.id_number")
         if value is None:
             return None
-        self.result.origin.setdefault("person.id_number", index)
+        if index is not None:  # None: the mapping's default, in no column
+            self.result.origin.setdefault("person.id_number", index)
         if mangled_id_number(value, self.ctx.today):
             self.problem(
                 index,
@@ -944,7 +952,7 @@ class _Row:
         p.phone = phone or other
         if phone and other and other != phone:
             self.keep(self.values["person.phone_other"][0][0], other)
-        parts = [cell_text(v) for _i, v in self.values.get("person.address", []) if cell_text(v)]
+        parts = [t for _i, v in self.values.get("person.address", []) if (t := cell_text(v))]
         p.address = ", ".join(dict.fromkeys(parts)) or None
         if parts:
             self.result.origin["person.address"] = self.values["person.address"][0][0]

@@ -247,7 +247,7 @@ def _services_of(case: Case, section: str) -> list[Service]:
 
 
 def _signature_block() -> Flowable:
-    rows = [[_("Checked by (name and signature)"), " "], [_("Date"), " "]]
+    rows = [(_("Checked by (name and signature)"), " "), (_("Date"), " ")]
     table = kv_table(rows, label_width=60 * mm, row_heights=[14 * mm, 9 * mm])  # room to sign
     return KeepTogether([layout.gap(6), table])
 

@@ -106,10 +106,16 @@ def cjk_font() -> FontInfo:
     )
 
 
+def _registered() -> TTFont:
+    """The CJK font as reportlab registered it (always a TrueType font: see cjk_font)."""
+    font = pdfmetrics.getFont(cjk_font().name)
+    assert isinstance(font, TTFont)
+    return font
+
+
 @functools.cache
 def _glyphs() -> frozenset[int]:
-    font = pdfmetrics.getFont(cjk_font().name)
-    return frozenset(font.face.charToGlyph)
+    return frozenset(_registered().face.charToGlyph)
 
 
 def runs(text: str) -> list[tuple[str, str]]:
@@ -159,6 +165,6 @@ def embedded_fonts(pdf_bytes: bytes) -> set[str]:
 
 def cjk_font_embedded(pdf_bytes: bytes) -> bool:
     """Whether the PDF embeds (a subset of) our CJK font: the installer's self-check."""
-    face = pdfmetrics.getFont(cjk_font().name).face.name
+    face = _registered().face.name
     face_name = face.decode("latin-1") if isinstance(face, bytes) else str(face)
     return any(n == face_name or n.startswith(face_name + "-") for n in embedded_fonts(pdf_bytes))

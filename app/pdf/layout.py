@@ -169,7 +169,7 @@ def gap(height_mm: float = 3) -> Spacer:
 
 # --- tables --------------------------------------------------------------------------------
 
-_GRID = [
+_GRID: list[tuple[Any, ...]] = [
     ("GRID", (0, 0), (-1, -1), 0.4, RULE),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -245,7 +245,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
     def showPage(self) -> None:  # reportlab's name
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's, not in its stubs
 
     def save(self) -> None:
         total = len(self._pages)

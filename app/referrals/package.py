@@ -132,10 +132,10 @@ def seal(
     signature = sender.sign(canonical({"header": header, "body": body}))
     doc = {"header": header, "body": body, "signature": b64(signature)}
     data = (json.dumps(doc, indent=1) + "\n").encode("ascii")
-    return Sealed(data, header["package_id"], hashlib.sha256(data).hexdigest())
+    return Sealed(data, str(header["package_id"]), hashlib.sha256(data).hexdigest())
 
 
-def _structure(raw: bytes) -> tuple[dict, dict, bytes]:
+def _structure(raw: bytes) -> tuple[dict[str, Any], dict[str, Any], bytes]:
     """Header, body and signature of a well-formed file, or PackageRefused(DAMAGED)."""
     if len(raw) > MAX_PACKAGE_BYTES:
         raise PackageRefused(TOO_LARGE)

@@ -67,11 +67,11 @@ def parts(section: str, *, lists_only: bool = False) -> tuple[str, ...]:
     return tuple(p for p in found if p in _LIST_PARTS) if lists_only else found
 
 
-def _belongs(part: str, entry: dict, section: str) -> bool:
+def _belongs(part: str, entry: dict[str, Any], section: str) -> bool:
     if part == "services":
-        return section_of_service(entry.get("kind")) == section
+        return section_of_service(entry.get("kind") or "") == section
     if part == "notes":
-        return section_of_note(entry.get("section")) == section
+        return section_of_note(entry.get("section") or "") == section
     return True
 
 
@@ -128,7 +128,7 @@ def check_content(section: str, value: Any, *, lists_only: bool = False) -> dict
 def case_from_sections(base: dict[str, Any], sections: dict[str, dict[str, Any]]) -> Case:
     """A new case: `base` (header, placeholders) with the given sections' content."""
     values = dict(base)
-    lists: dict[str, list] = {"services": [], "notes": []}
+    lists: dict[str, list[Any]] = {"services": [], "notes": []}
     for value in sections.values():
         for part, part_value in value.items():
             if part in lists:
@@ -151,7 +151,7 @@ def apply(case: Case, section: str, value: dict[str, Any]) -> None:
         old_values = _entry_dicts(case, part, old)
         kept = [e for e, v in zip(old, old_values, strict=True) if not _belongs(part, v, section)]
         # An entry that did not change keeps its storage id, so the window's rows stay put.
-        by_key: dict[str, list] = {}
+        by_key: dict[str, list[Any]] = {}
         for entry, entry_value in zip(old, old_values, strict=True):
             if _belongs(part, entry_value, section):
                 by_key.setdefault(_key(entry_value), []).append(entry)
@@ -162,10 +162,11 @@ def apply(case: Case, section: str, value: dict[str, Any]) -> None:
         setattr(case, part, kept + new)
 
 
-def _entry_dicts(case: Case, part: str, entries: list) -> list[dict]:
+def _entry_dicts(case: Case, part: str, entries: list[Any]) -> list[dict[str, Any]]:
     probe = Case(case.case_number, case.status, case.opened_on, case.person, case.intake)
     setattr(probe, part, entries)
-    return case_to_dict(probe)[part]
+    dicts: list[dict[str, Any]] = case_to_dict(probe)[part]
+    return dicts
 
 
 def _key(value: Any) -> str:

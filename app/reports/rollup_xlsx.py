@@ -39,7 +39,8 @@ def _cell(value: Any) -> int | str:
             if high is None
             else f"{format_number(low)}–{format_number(high)}"
         )
-    return value
+    count: int = value
+    return count
 
 
 def _scopes(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -129,7 +130,7 @@ def write_rollup_xlsx(rollup_doc: dict[str, Any], path: str | Path) -> None:
     used: set[str] = set()
     first = True
     for table in rollup_doc["province"]["tables"]:
-        ws = wb.active if first else wb.create_sheet()
+        ws = wb.worksheets[0] if first else wb.create_sheet()
         first = False
         ws.title = _sheet_name(table_title(table["id"]), used)
         _write_table_sheet(ws, table["id"], scopes)

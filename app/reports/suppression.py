@@ -207,7 +207,7 @@ def cannot_protect(table: dict[str, Any], cell: Pos) -> AftercareError:
 
 
 def _check_complete(table: dict[str, Any]) -> list[list[int]]:
-    cells = table["cells"]
+    cells: list[list[int]] = table["cells"]
     for row in cells:
         for value in row:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -155,7 +155,9 @@ def _group(sex: str, age: int | None) -> str:
     return group_of(sex, age).value
 
 
-def _cells(tally: Counter[tuple[str, str]], rows: tuple[str, ...], cols: tuple[str, ...]):
+def _cells(
+    tally: Counter[tuple[str, str]], rows: tuple[str, ...], cols: tuple[str, ...]
+) -> list[list[int]]:
     """The table's cells from its tally, with the total column (and total row, if any).
 
     Codes outside the list fall into the row `other` (module docstring); a column outside

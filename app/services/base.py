@@ -14,6 +14,7 @@ from app import access
 from app.errors import AftercareError
 from app.i18n import _
 from app.storage import cases_repo
+from app.storage.connection import Connection
 from app.vault.vault import OpenVault
 
 
@@ -38,7 +39,7 @@ class VaultService:
         self.today = today
 
     @property
-    def conn(self):
+    def conn(self) -> Connection:
         if not self.opened.is_open:
             raise AftercareError(_("The vault is locked."))
         return self.opened.conn

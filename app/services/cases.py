@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 from app import access
 from app.access import Action, Level
@@ -56,7 +57,7 @@ class CaseFiles(VaultService):
     def open_case(self, case_number: str) -> Case:
         """The case as the user may read it; recorded in the audit trail as a view."""
         case_id = self.case_id(case_number)
-        case = cases_repo.load_case(self.conn, case_id)
+        case = cases_repo.stored_case(self.conn, case_id)
         with self.opened.write():
             self.opened.audit("case_viewed", case_number)
         return access.redact(case, self.role)
@@ -121,13 +122,13 @@ class CaseFiles(VaultService):
             self.require_section(section, Level.WRITE, case_number)
         with self.opened.write() as conn:
             case_id = self.case_id(case_number)
-            case = cases_repo.load_case(conn, case_id)
+            case = cases_repo.stored_case(conn, case_id)
             apply(case)
             problems = validate_case(case, self.today())
             if problems:
                 # Only now are the stored case's own problems needed (most saves have none):
                 # read it again, unchanged, in this transaction.
-                stored = cases_repo.load_case(conn, case_id)
+                stored = cases_repo.stored_case(conn, case_id)
                 before = {_problem_key(p, stored) for p in validate_case(stored, self.today())}
                 new = [p for p in problems if _problem_key(p, case) not in before]
                 if new:
@@ -138,8 +139,8 @@ class CaseFiles(VaultService):
             self.opened.audit(
                 f"case_{what}", case_number, {"sections": sorted(sections), **(detail or {})}
             )
-        section = next(iter(sections)) if len(sections) == 1 else None
-        return Change(case_number, case_id, what, section)
+        only = next(iter(sections)) if len(sections) == 1 else None
+        return Change(case_number, case_id, what, only)
 
     def update_profile(self, case_number: str, person: Person) -> Change:
         def apply(case: Case) -> None:
@@ -165,7 +166,7 @@ class CaseFiles(VaultService):
 
         return self._change(case_number, {Section.CARE_PLAN}, "updated", apply)
 
-    def _stored_entry(self, case_number: str, attribute: str, entry_id: int):
+    def _stored_entry(self, case_number: str, attribute: str, entry_id: int) -> ListEntry:
         entry = cases_repo.load_entry(self.conn, self.case_id(case_number), attribute, entry_id)
         if entry is None:
             raise AftercareError(
@@ -173,7 +174,9 @@ class CaseFiles(VaultService):
             )
         return entry
 
-    def _save_entry(self, case_number: str, attribute: str, entry, section: str) -> Change:
+    def _save_entry(
+        self, case_number: str, attribute: str, entry: ListEntry, section: str
+    ) -> Change:
         """Add (id None) or replace (same id) one entry of a list."""
         sections = {section}
         if entry.id is not None:  # moving an entry out of a section needs write on that one too
@@ -209,10 +212,10 @@ class CaseFiles(VaultService):
         return Change(change.case_number, change.case_id, change.what, change.section, entry_id)
 
     @staticmethod
-    def _section_of(attribute: str, entry) -> str:
-        if attribute == "services":
+    def _section_of(attribute: str, entry: ListEntry) -> str:
+        if isinstance(entry, Service):
             return access.section_of_service(entry.kind)
-        if attribute == "notes":
+        if isinstance(entry, Note):
             return access.section_of_note(entry.section)
         return {"followups": Section.FOLLOWUPS, "referrals": Section.REFERRALS}[attribute]
 

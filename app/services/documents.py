@@ -17,7 +17,7 @@ class Documents(VaultService):
     def case_pdf(self, case_number: str, *, now: dt.datetime | None = None) -> bytes:
         """The case file as a PDF of the sections the user may see, marked confidential."""
         case_id = self.case_id(case_number)
-        case = access.redact(cases_repo.load_case(self.conn, case_id), self.role)
+        case = access.redact(cases_repo.stored_case(self.conn, case_id), self.role)
         sections = {s.value for s in Section if access.section_level(self.role, s) >= Level.LIST}
         unit = self.opened.unit
         data = render_case_pdf(

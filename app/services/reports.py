@@ -114,7 +114,7 @@ class Reports(VaultService):
         digest = hashlib.sha256(data).hexdigest()
         pdf_bytes = render_summary_pdf(doc) if pdf is not None else None
         atomic_write_bytes(out, data)
-        if pdf is not None:
+        if pdf is not None and pdf_bytes is not None:
             atomic_write_bytes(pdf, pdf_bytes)
         threshold = doc["protection"]["threshold"]
         against = (

@@ -16,6 +16,7 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from app import access, sheet_cells
 from app.access import Action, Level
@@ -27,6 +28,9 @@ from app.interchange import htcds
 from app.interchange.sheets import column_index, column_letter, normalise_key
 from app.services.base import VaultService
 from app.storage import cases_repo
+
+if TYPE_CHECKING:  # openpyxl is loaded when a sheet is written, not at start-up
+    from openpyxl.worksheet.worksheet import Worksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 # The template's picklists (Excel's extension validation, which openpyxl cannot keep), put
@@ -113,7 +117,8 @@ def fill_template(cases: list[Case]) -> bytes:
     sheet = book[htcds.CASE_SHEET]
     positions = _positions(sheet)
     last = max(positions.values(), default=0)
-    label_font = copy.copy(sheet.cell(row=2, column=2).font)
+    # A cell's font reads as a style proxy; its copy is a plain Font, which the stubs miss.
+    label_font: Any = copy.copy(sheet.cell(row=2, column=2).font)
     for offset, column in enumerate(htcds.EXTRA_COLUMNS, start=1):
         index = last + offset
         sheet_cells.put(sheet, 1, index + 1, column.name)
@@ -141,7 +146,7 @@ def fill_template(cases: list[Case]) -> bytes:
     return buffer.getvalue()
 
 
-def _positions(sheet) -> dict[str, int]:
+def _positions(sheet: Worksheet) -> dict[str, int]:
     """HTCDS field name -> column index, by the labels of row 2 (see app.interchange.htcds)."""
     by_label = {normalise_key(c.label): c.name for c in htcds.COLUMNS}
     out: dict[str, int] = {}

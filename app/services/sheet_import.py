@@ -244,7 +244,9 @@ class SheetImport(VaultService):
 
     # --- checks ------------------------------------------------------------------------
 
-    def _number_cases(self, rows: list[RowResult], mapping: Mapping, fields: dict) -> None:
+    def _number_cases(
+        self, rows: list[RowResult], mapping: Mapping, fields: dict[int, str]
+    ) -> None:
         has_column = "case_number" in fields.values()
         pattern = mapping.case_number_pattern or DEFAULT_PATTERN
         for n, result in enumerate(rows, start=1):
@@ -256,7 +258,7 @@ class SheetImport(VaultService):
             case.case_number = pattern.format(n=n, row=result.row, number=number, year=year)
 
     def _check(
-        self, result: RowResult, fields: dict[int, str], headers: list, today: dt.date
+        self, result: RowResult, fields: dict[int, str], headers: list[Any], today: dt.date
     ) -> PreviewRow:
         problems = list(result.problems)
         index_of = {f: i for i, f in sorted(fields.items(), reverse=True)}
@@ -269,7 +271,9 @@ class SheetImport(VaultService):
             problems.append(CellProblem(result.row, column, header, message, "invalid"))
         return PreviewRow(result.row, result.case, problems, result.noted)
 
-    def _duplicates(self, previews: list[PreviewRow], fields: dict, headers: list) -> None:
+    def _duplicates(
+        self, previews: list[PreviewRow], fields: dict[int, str], headers: list[Any]
+    ) -> None:
         """Case numbers repeated among the rows to import, or already in the vault."""
         index = next((i for i, f in fields.items() if f == "case_number"), None)
         column = sheets.column_letter(index) if index is not None else None
@@ -312,7 +316,7 @@ _PATH_FALLBACK = {
 
 
 def _formula_problems(
-    result: RowResult, table: Table, number: int, fields: dict[int, str], headers: list
+    result: RowResult, table: Table, number: int, fields: dict[int, str], headers: list[Any]
 ) -> None:
     """A formula with no saved value would be read as blank: a problem, not a blank."""
     for row, index in sorted(table.uncalculated):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from app import access
 from app.access import Action, Level
@@ -77,7 +78,7 @@ class Transfer(VaultService):
         return self._insert_all(cases, {"source": "demo"}, progress, total)
 
     def import_built(
-        self, cases: list[Case], detail: dict, *, progress: Progress | None = None
+        self, cases: list[Case], detail: dict[str, Any], *, progress: Progress | None = None
     ) -> int:
         """Insert cases another importer built and validated (spreadsheets), all or nothing.
 
@@ -94,7 +95,11 @@ class Transfer(VaultService):
         return self._insert_all(cases, detail, progress)
 
     def _insert_all(
-        self, cases: Iterable[Case], detail: dict, progress: Progress | None, total: int = 0
+        self,
+        cases: Iterable[Case],
+        detail: dict[str, Any],
+        progress: Progress | None,
+        total: int = 0,
     ) -> int:
         """All the cases in one transaction with one audit entry: all or nothing."""
         if isinstance(cases, list):
@@ -115,7 +120,7 @@ class Transfer(VaultService):
             ids = [self.case_id(n) for n in case_numbers]
         else:
             ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY case_number")]
-        cases = [self._exportable(cases_repo.load_case(self.conn, i)) for i in ids]
+        cases = [self._exportable(cases_repo.stored_case(self.conn, i)) for i in ids]
         data = cases_v1.dump_document(cases)
         with self.opened.write():
             self.opened.audit(

@@ -16,7 +16,8 @@ import functools
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from app.access import section_of_note, section_of_service
 from app.codes import Section
@@ -31,11 +32,16 @@ from app.storage.codec import (
     intake_from,
     intake_json,
     parse_date,
+    parse_day,
     person_from,
     person_json,
 )
+from app.storage.connection import Connection
 from app.storage.schema.v5 import char_tokens
 from app.storage.schema.v11 import IDENTITY_SCOPES, whole
+
+# An entry of one of a case's lists.
+ListEntry = Service | Followup | Referral | Note
 
 ROWS_PER_CASE = 1_000_000  # search rowids: case_id * ROWS_PER_CASE + n
 
@@ -44,7 +50,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def case_columns(case: Case) -> dict:
+def case_columns(case: Case) -> dict[str, Any]:
     """The `cases` row of a case, column -> value (no id, no timestamps)."""
     person, intake = case.person, case.intake
     return {
@@ -70,12 +76,12 @@ def case_columns(case: Case) -> dict:
     }
 
 
-def case_id(conn, case_number: str) -> int | None:
+def case_id(conn: Connection, case_number: str) -> int | None:
     row = conn.execute("SELECT id FROM cases WHERE case_number = ?", (case_number,)).fetchone()
     return row[0] if row else None
 
 
-def existing_numbers(conn, numbers: list[str]) -> set[str]:
+def existing_numbers(conn: Connection, numbers: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(numbers), 500):
         chunk = numbers[start : start + 500]
@@ -89,7 +95,7 @@ def existing_numbers(conn, numbers: list[str]) -> set[str]:
     return found
 
 
-def save_case(conn, case: Case) -> None:
+def save_case(conn: Connection, case: Case) -> None:
     """Write back a case read with `load_case` and changed; lists reconciled by entry id.
 
     Only changed columns are SET: SQLite rewrites an index's entry for every indexed column
@@ -126,28 +132,34 @@ _CASE_SQL = (
 
 
 @functools.lru_cache(maxsize=65_536)
-def _day(text: str | None) -> dt.date | None:
+def _day(text: str) -> dt.date:
     # A vault holds a few thousand distinct days over hundreds of thousands of list entries:
     # each is parsed once (dates are immutable, so sharing them is safe).
-    return parse_date(text)
+    return parse_day(text)
 
 
-def _details(text: str) -> dict:
+def _day_or_none(text: str | None) -> dt.date | None:
+    return _day(text) if text else None
+
+
+def _details(text: str) -> dict[str, Any]:
     return {} if text == "{}" else json.loads(text)  # most services have no details
 
 
 # (attribute, SELECT whose first column is case_id, row -> entry); rows in list order.
-_LIST_READS = (
+_LIST_READS: tuple[tuple[str, str, Callable[[Any], ListEntry]], ...] = (
     (
         "services",
         "SELECT case_id, id, kind, status, started_on, ended_on, provider, details, notes"
         " FROM services",
-        lambda r: Service(r[2], r[3], _day(r[4]), _day(r[5]), r[6], _details(r[7]), r[8], id=r[1]),
+        lambda r: Service(
+            r[2], r[3], _day_or_none(r[4]), _day_or_none(r[5]), r[6], _details(r[7]), r[8], id=r[1]
+        ),
     ),
     (
         "followups",
         "SELECT case_id, id, due_on, done_on, living_conditions, notes FROM followups",
-        lambda r: Followup(_day(r[2]), _day(r[3]), r[4], r[5], id=r[1]),
+        lambda r: Followup(_day(r[2]), _day_or_none(r[3]), r[4], r[5], id=r[1]),
     ),
     (
         "referrals",
@@ -162,12 +174,12 @@ _LIST_READS = (
 )
 
 
-def _case_from(row) -> Case:
+def _case_from(row: tuple[Any, ...]) -> Case:
     return Case(
         id=row[0],
         case_number=row[1],
         status=row[2],
-        opened_on=parse_date(row[3]),
+        opened_on=parse_day(row[3]),
         closed_on=parse_date(row[4]),
         closure_reason=row[5],
         person=person_from(row[6]),
@@ -177,7 +189,7 @@ def _case_from(row) -> Case:
     )
 
 
-def load_case(conn, case_id: int) -> Case | None:
+def load_case(conn: Connection, case_id: int) -> Case | None:
     row = conn.execute(f"{_CASE_SQL} WHERE id = ?", (case_id,)).fetchone()
     if row is None:
         return None
@@ -188,7 +200,15 @@ def load_case(conn, case_id: int) -> Case | None:
     return case
 
 
-def load_entry(conn, case_id: int, attribute: str, entry_id: int):
+def stored_case(conn: Connection, case_id: int) -> Case:
+    """A case whose id was just read in the same transaction, so it must exist."""
+    case = load_case(conn, case_id)
+    if case is None:
+        raise LookupError(f"case id {case_id} is not stored")
+    return case
+
+
+def load_entry(conn: Connection, case_id: int, attribute: str, entry_id: int) -> ListEntry | None:
     """One entry of a case's list `attribute` ("services", ...), or None if the case has none
     with that id: what a service needs to check access before a change, without the case."""
     select, entry = next((s, e) for a, s, e in _LIST_READS if a == attribute)
@@ -196,7 +216,7 @@ def load_entry(conn, case_id: int, attribute: str, entry_id: int):
     return entry(row) if row else None
 
 
-def iter_cases(conn) -> Iterator[Case]:
+def iter_cases(conn: Connection) -> Iterator[Case]:
     """Every case, in id order, the same as `load_case` gives each, read in one pass per
     table (for summaries: five queries in all instead of five per case)."""
     lists = [
@@ -219,7 +239,7 @@ def iter_cases(conn) -> Iterator[Case]:
 # --- lists -----------------------------------------------------------------------------------
 
 # A case's lists: attribute -> (table, stored columns, entry -> their values).
-LIST_COLUMNS = {
+LIST_COLUMNS: dict[str, tuple[str, tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {
     "services": (
         "services",
         ("kind", "status", "started_on", "ended_on", "provider", "details", "notes"),
@@ -251,7 +271,7 @@ LIST_COLUMNS = {
 }
 
 
-def _sync_lists(conn, case: Case) -> None:
+def _sync_lists(conn: Connection, case: Case) -> None:
     for attribute, (table, columns, values) in LIST_COLUMNS.items():
         entries = getattr(case, attribute)
         names = ",".join(columns)
@@ -355,8 +375,10 @@ def index_rows(conn, rows: list[tuple[int, str, str]]) -> None:
     )
 
 
-def _reindex(conn, case: Case) -> None:
+def _reindex(conn: Connection, case: Case) -> None:
     """Bring a stored case's search rows in step with `case` (new cases: app.storage.new_cases)."""
+    if case.id is None:
+        raise ValueError("only a stored case has search rows to bring in step")
     base = case.id * ROWS_PER_CASE
     # Match the wanted rows with the stored ones by (text, scope), so that a save which
     # changes no searchable text writes nothing, and one that adds, edits or removes a note
@@ -379,6 +401,6 @@ def _reindex(conn, case: Case) -> None:
     index_rows(conn, [(next(free), text, scope) for text, scope in wanted.elements()])
 
 
-def delete_case(conn, case_id: int) -> None:
+def delete_case(conn: Connection, case_id: int) -> None:
     _unindex(conn, case_id)
     conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))

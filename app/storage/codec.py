@@ -17,6 +17,11 @@ def parse_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def parse_day(value: str) -> dt.date:
+    """The date of a column that always holds one."""
+    return dt.date.fromisoformat(value)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -96,7 +101,7 @@ def consents_from(text: str) -> list[Consent]:
         Consent(
             c["purpose"],
             c["given"],
-            parse_date(c["recorded_on"]),
+            parse_day(c["recorded_on"]),
             parse_date(c.get("withdrawn_on")),
         )
         for c in json.loads(text)

@@ -10,6 +10,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeAlias, cast
 
 import sqlcipher3
 
@@ -19,7 +20,9 @@ from app.i18n import _
 # Both drivers raise their own DatabaseError; callers catch this tuple.
 DatabaseErrors = (sqlcipher3.DatabaseError, sqlite3.DatabaseError)
 
-Connection = sqlcipher3.Connection | sqlite3.Connection
+# sqlcipher3 is a build of the standard library's sqlite3 module against SQLCipher, with the
+# same classes and no type information; its connections are typed as sqlite3's.
+Connection: TypeAlias = sqlite3.Connection
 
 # The page cache, in KiB (SQLite's default is 2 MB). A page that leaves the cache must be
 # read, decrypted and checked again when next needed, which plain SQLite gets for the price
@@ -60,7 +63,10 @@ def connect(db_path: Path | str, key: bytes | None) -> Connection:
     if key is None:
         conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
     else:
-        conn = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+        conn = cast(
+            Connection,
+            sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=False),
+        )
         conn.execute(_key_pragma(key))
         conn.execute("PRAGMA cipher_log_level = NONE")
     try:
@@ -96,8 +102,17 @@ def transaction(conn: Connection) -> Iterator[Connection]:
         conn.execute("COMMIT")
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row an INSERT just made."""
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return rowid
+
+
 def user_version(conn: Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
 
 
 def run_script(conn: Connection, sql: str) -> None:

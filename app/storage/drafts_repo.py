@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.storage.connection import Connection
 
-def put(conn, user_id: int, case_number: str, section: str, payload: str) -> None:
+
+def put(conn: Connection, user_id: int, case_number: str, section: str, payload: str) -> None:
     conn.execute(
         "INSERT INTO drafts (user_id, case_number, section, payload, saved_at)"
         " VALUES (?, ?, ?, ?, ?)"
@@ -21,7 +23,7 @@ def put(conn, user_id: int, case_number: str, section: str, payload: str) -> Non
     )
 
 
-def get_all(conn, user_id: int, case_number: str) -> list[tuple[str, str, str]]:
+def get_all(conn: Connection, user_id: int, case_number: str) -> list[tuple[str, str, str]]:
     """(section, payload, saved_at) of every draft the user has for the case."""
     return conn.execute(
         "SELECT section, payload, saved_at FROM drafts"
@@ -30,7 +32,7 @@ def get_all(conn, user_id: int, case_number: str) -> list[tuple[str, str, str]]:
     ).fetchall()
 
 
-def remove(conn, user_id: int, case_number: str, section: str | None = None) -> int:
+def remove(conn: Connection, user_id: int, case_number: str, section: str | None = None) -> int:
     if section is None:
         cur = conn.execute(
             "DELETE FROM drafts WHERE user_id = ? AND case_number = ?", (user_id, case_number)

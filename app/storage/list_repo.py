@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.storage.connection import Connection
+
 # Age at a date (parameter :today), by the cases-v1 rule: from the date of birth when known,
 # else the age at intake plus whole years since opening. Whole years = year difference,
 # minus one when the month-day has not come yet.
@@ -188,7 +190,7 @@ def _filter_sql(filters: CaseFilter, args: dict[str, object]) -> list[str]:
 
 
 def page_ids(
-    conn,
+    conn: Connection,
     filters: CaseFilter,
     sort: str,
     descending: bool,
@@ -228,19 +230,22 @@ def page_ids(
     return ids, None
 
 
-def list_ids(conn, filters: CaseFilter, sort: str, descending: bool, today: dt.date) -> list[int]:
+def list_ids(
+    conn: Connection, filters: CaseFilter, sort: str, descending: bool, today: dt.date
+) -> list[int]:
     """Every matching case id in the asked order (the same order as `page_ids`)."""
     return page_ids(conn, filters, sort, descending, today)[0]
 
 
-def count(conn, filters: CaseFilter, today: dt.date) -> int:
+def count(conn: Connection, filters: CaseFilter, today: dt.date) -> int:
     args: dict[str, object] = {"today": today.isoformat()}
     where = _filter_sql(filters, args)
     sql = "SELECT count(*) FROM cases c" + (" WHERE " + " AND ".join(where) if where else "")
-    return conn.execute(sql, args).fetchone()[0]
+    found: int = conn.execute(sql, args).fetchone()[0]
+    return found
 
 
-def rows(conn, case_ids: list[int], today: dt.date) -> list[CaseRow]:
+def rows(conn: Connection, case_ids: list[int], today: dt.date) -> list[CaseRow]:
     """Rows for the given ids, in the same order."""
     if not case_ids:
         return []

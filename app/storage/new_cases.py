@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from app.domain.model import Case
 from app.storage.cases_repo import (
@@ -36,13 +37,17 @@ BATCH = 500  # cases per round of executemany: bounded memory, few calls
 _BULK_CACHE_KIB = 256 * 1024
 
 
-def insert_case(conn, case: Case) -> int:
+def insert_case(conn: Connection, case: Case) -> int:
     """Insert one new case with all its lists and search rows; sets and returns `case.id`."""
-    _insert_batch(conn, [case], _now(), _next_ids(conn))
-    return case.id
+    next_ids = _next_ids(conn)
+    case_id = next_ids["cases"]
+    _insert_batch(conn, [case], _now(), next_ids)
+    return case_id
 
 
-def insert_cases(conn, cases: Iterable[Case], progress: Callable[[int], None] | None = None) -> int:
+def insert_cases(
+    conn: Connection, cases: Iterable[Case], progress: Callable[[int], None] | None = None
+) -> int:
     """Insert new cases, batch by batch; sets each `id`; returns the count.
 
     `progress(done)` is called after each batch.
@@ -58,7 +63,7 @@ def insert_cases(conn, cases: Iterable[Case], progress: Callable[[int], None] | 
     return done
 
 
-def _insert_batch(conn, batch: list[Case], now: str, next_ids: dict[str, int]) -> None:
+def _insert_batch(conn: Connection, batch: list[Case], now: str, next_ids: dict[str, int]) -> None:
     """Write `batch`, taking ids from `next_ids` (table -> next free id), which it advances."""
     case_rows = []
     list_rows: dict[str, list[tuple]] = {table: [] for table, _c, _v in LIST_COLUMNS.values()}
@@ -94,7 +99,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _next_ids(conn) -> dict[str, int]:
+def _next_ids(conn: Connection) -> dict[str, int]:
     tables = ["cases", *(table for table, _c, _v in LIST_COLUMNS.values())]
     return {
         table: conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
@@ -103,7 +108,7 @@ def _next_ids(conn) -> dict[str, int]:
 
 
 @contextlib.contextmanager
-def _large_cache(conn) -> Iterator[None]:
+def _large_cache(conn: Connection) -> Iterator[None]:
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
     try:

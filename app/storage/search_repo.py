@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.storage.cases_repo import ROWS_PER_CASE
+from app.storage.connection import Connection
 from app.storage.schema.v5 import char_tokens
 from app.storage.schema.v11 import IDENTITY_SCOPES, whole
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from app.gc_pause import collector_paused
 from app.reports.case_facts import UNKNOWN_EXPLOITATION, CaseFacts
+from app.storage.connection import Connection
 
 # Cases active in the period, and the others that have a follow-up due in it (a follow-up
 # after closure counts too). Read from the covering index cases_summary, never the rows.
@@ -41,7 +43,9 @@ _TRANSFERRED_IN = (
 )
 
 
-class _Days(dict):
+# Values typed Any: a NULL column reads as None, a NOT NULL one as a date, and the facts
+# take each as it is without a check per row.
+class _Days(dict[str | None, Any]):
     """ISO date text -> date, each distinct text parsed once: a summary reads ~250,000
     dates but only a few thousand distinct ones. NULL reads as None."""
 
@@ -53,13 +57,13 @@ class _Days(dict):
         return day
 
 
-def facts_for_period(conn, start: dt.date, end: dt.date) -> list[CaseFacts]:
+def facts_for_period(conn: Connection, start: dt.date, end: dt.date) -> list[CaseFacts]:
     """The facts of every case the summary of [start, end] counts, in no particular order."""
     with collector_paused():  # ~500,000 rows become tuples, sets and lists
         return _read_facts(conn, {"start": start.isoformat(), "end": end.isoformat()})
 
 
-def _read_facts(conn, args: dict[str, str]) -> list[CaseFacts]:
+def _read_facts(conn: Connection, args: dict[str, str]) -> list[CaseFacts]:
     days = _Days()
     received: defaultdict[int, set[str]] = defaultdict(set)
     for case_id, kind in conn.execute(_SERVICES, args):

@@ -48,6 +48,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
@@ -177,11 +178,11 @@ def last_change_id(conn: Connection) -> int:
     return row[0] if row else 0
 
 
-def _last_written(conn: Connection, where: str) -> dict | None:
+def _last_written(conn: Connection, where: str) -> dict[str, Any] | None:
     for (detail,) in conn.execute(
         "SELECT detail FROM audit WHERE action = ? ORDER BY id DESC", (WRITTEN,)
     ):
-        record = json.loads(detail)
+        record: dict[str, Any] = json.loads(detail)
         if record.get("where") == where:
             return record
     return None

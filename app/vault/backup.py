@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -31,7 +32,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 from app.errors import AftercareError
 from app.fileio import fsync_dir
@@ -141,7 +142,7 @@ def _write_archive(
         version = user_version(conn)
         writer = _HashingWriter(fh)
         db_digest = hashlib.sha256()
-        with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+        with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[call-overload]
             member = zipfile.ZipInfo("vault.db", date_time=_zip_time(created))
             member.file_size = size  # so that zipfile knows when ZIP64 fields are needed
             with db_path.open("rb") as db, archive.open(member, "w") as out:
@@ -301,7 +302,7 @@ def _check_archive(fileobj, source: str) -> dict:
     return manifest
 
 
-def read_backup(data: bytes, source: str) -> tuple[dict, dict[str, bytes]]:
+def read_backup(data: bytes, source: str) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The manifest and members of a backup, or AftercareError saying what is wrong."""
     manifest = _check_archive(io.BytesIO(data), source)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

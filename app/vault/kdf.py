@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
@@ -31,14 +32,14 @@ class KdfParams:
     def with_new_salt(self) -> KdfParams:
         return KdfParams(self.memory_kib, self.passes, self.lanes, os.urandom(16))
 
-    def as_record(self) -> dict:
+    def as_record(self) -> dict[str, Any]:
         record = asdict(self)
         record["alg"] = "argon2id"
         record["salt"] = self.salt.hex()
         return record
 
     @classmethod
-    def from_record(cls, record: dict) -> KdfParams:
+    def from_record(cls, record: dict[str, Any]) -> KdfParams:
         if record.get("alg") != "argon2id":
             raise ValueError("unknown KDF")
         params = cls(

@@ -121,7 +121,7 @@ class Lockout:
         failures = self.failures(slot_id)
         if failures.in_a_row < FREE_TRIES:
             return 0.0
-        wait = FIRST_WAIT_S * 2 ** (failures.in_a_row - FREE_TRIES)
+        wait = FIRST_WAIT_S * 2.0 ** (failures.in_a_row - FREE_TRIES)
         return max(0.0, failures.last_at + wait - now)
 
     def _append(self, slot_id: str, now: float, reason: str) -> None:

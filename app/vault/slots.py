@@ -23,6 +23,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -67,10 +68,10 @@ class Slot:
     kind: str  # USER or RECOVERY
     user_id: int | None
     name_tag: str | None  # salted hash of the casefolded login name; None for recovery
-    kdf_record: dict  # Argon2id parameters for users; HKDF salt for recovery
+    kdf_record: dict[str, Any]  # Argon2id parameters for users; HKDF salt for recovery
     public_key: bytes
-    wrapped_private: dict  # {"nonce", "ct"} under the passphrase/recovery key
-    sealed_data_key: dict = field(default_factory=dict)  # {"ephemeral", "nonce", "ct"}
+    wrapped_private: dict[str, Any]  # {"nonce", "ct"} under the passphrase/recovery key
+    sealed_data_key: dict[str, Any] = field(default_factory=dict)  # {"ephemeral", "nonce", "ct"}
 
     def associated_data(self, vault_id: str) -> bytes:
         bound = {
@@ -83,7 +84,7 @@ class Slot:
         }
         return json.dumps(bound, sort_keys=True, separators=(",", ":")).encode()
 
-    def as_record(self) -> dict:
+    def as_record(self) -> dict[str, Any]:
         return {
             "id": self.slot_id,
             "kind": self.kind,
@@ -96,7 +97,7 @@ class Slot:
         }
 
     @classmethod
-    def from_record(cls, r: dict) -> Slot:
+    def from_record(cls, r: dict[str, Any]) -> Slot:
         return cls(
             slot_id=str(r["id"]),
             kind=r["kind"],
@@ -117,7 +118,7 @@ def _slot_secret_key(slot: Slot, secret: str) -> bytes:
     return kdf.hkdf(secret.encode(), salt, b"aftercare recovery slot")
 
 
-def _seal(data_key: bytes, public_key: bytes, aad: bytes) -> dict:
+def _seal(data_key: bytes, public_key: bytes, aad: bytes) -> dict[str, Any]:
     ephemeral = X25519PrivateKey.generate()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
     eph_pub = _raw_public(ephemeral.public_key())
@@ -130,7 +131,9 @@ def _seal(data_key: bytes, public_key: bytes, aad: bytes) -> dict:
     }
 
 
-def _unseal(sealed: dict, private: X25519PrivateKey, public_key: bytes, aad: bytes) -> bytes:
+def _unseal(
+    sealed: dict[str, Any], private: X25519PrivateKey, public_key: bytes, aad: bytes
+) -> bytes:
     eph_pub = bytes.fromhex(sealed["ephemeral"])
     shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
     wrap_key = kdf.hkdf(shared, eph_pub + public_key, b"aftercare data key seal")
@@ -264,7 +267,8 @@ class SlotFile:
         """(kept, dropped): a slot is kept when the database accounts for it: a user row that
         names this slot id, or the one recovery slot the database records. Anything else was
         added behind the program's back (or outlived a crash) and must not get a data key."""
-        kept, dropped = [], []
+        kept: list[Slot] = []
+        dropped: list[Slot] = []
         for slot in self.slots:
             if slot.kind == USER:
                 ok = slot.user_id is not None and user_slots.get(slot.user_id) == slot.slot_id
@@ -275,6 +279,13 @@ class SlotFile:
 
     def by_user_id(self, user_id: int) -> Slot | None:
         return next((s for s in self.slots if s.kind == USER and s.user_id == user_id), None)
+
+    def user_slot(self, user_id: int) -> Slot:
+        """The slot of a user who has one, as every signed-in user does."""
+        slot = self.by_user_id(user_id)
+        if slot is None:
+            raise KeyError(f"user {user_id} has no key slot")
+        return slot
 
     def to_bytes(self) -> bytes:
         doc = {

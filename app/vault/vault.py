@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
@@ -68,7 +69,7 @@ def is_vault(folder: Path) -> bool:
 class Vault:
     """A locked vault folder."""
 
-    def __init__(self, folder: str | os.PathLike, *, clock: Callable[[], float] = time.time):
+    def __init__(self, folder: str | os.PathLike[str], *, clock: Callable[[], float] = time.time):
         self.folder = Path(folder)
         self.clock = clock
         if not self.folder.is_dir() or not (self.folder / DB_NAME).exists():
@@ -81,7 +82,7 @@ class Vault:
     @classmethod
     def create(
         cls,
-        folder: str | os.PathLike,
+        folder: str | os.PathLike[str],
         *,
         unit_code: str,
         unit_name: str,
@@ -183,7 +184,7 @@ class Vault:
                 slots.write(folder, slot_file)
         except BaseException:
             with contextlib.suppress(Exception):
-                conn.close()  # type: ignore[possibly-undefined]
+                conn.close()
             for name in (
                 DB_NAME,
                 DB_NAME + "-wal",
@@ -366,7 +367,7 @@ class Vault:
             opened._replace_user_slot(
                 user, new_passphrase, action=rotation.PASSPHRASE_RESET, progress=progress
             )
-            state.record_success(opened._slot_file.by_user_id(user.id).slot_id, failures)
+            state.record_success(opened._slot_file.user_slot(user.id).slot_id, failures)
         except DatabaseErrors as exc:
             if is_damage(exc):
                 raise damaged_error(self.folder / DB_NAME, exc) from None
@@ -408,7 +409,9 @@ def _recovery_keys(
 ) -> list[tuple[slots.SlotFile, slots.Slot, bytes]]:
     found = []
     for slot_file in files:
-        for slot in slot_file.recoveries() if slot_file else []:
+        if slot_file is None:
+            continue
+        for slot in slot_file.recoveries():
             with contextlib.suppress(slots.SlotOpenFailed):
                 found.append((slot_file, slot, slots.open_slot(slot_file.vault_id, slot, digits)))
     return found
@@ -448,7 +451,7 @@ class OpenVault:
     ):
         self.vault = vault
         self.folder = vault.folder
-        self.conn = conn
+        self._conn: Connection | None = conn
         self.user = user
         self._data_key = data_key
         self._slot_file = slot_file
@@ -457,7 +460,13 @@ class OpenVault:
 
     @property
     def is_open(self) -> bool:
-        return self.conn is not None
+        return self._conn is not None
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("the vault is locked")  # a bug: nothing uses a locked vault
+        return self._conn
 
     @property
     def unit(self) -> Unit:
@@ -475,7 +484,9 @@ class OpenVault:
         with transaction(self.conn) as conn:
             yield conn
 
-    def audit(self, action: str, case_number: str | None = None, detail: dict | None = None) -> int:
+    def audit(
+        self, action: str, case_number: str | None = None, detail: dict[str, Any] | None = None
+    ) -> int:
         return audit.record(
             self.conn,
             user_id=self.user.id,
@@ -487,15 +498,15 @@ class OpenVault:
 
     def lock(self) -> None:
         """Record the lock, close the connection and drop the key."""
-        if self.conn is None:
+        if self._conn is None:
             return
         with contextlib.suppress(Exception), self.write():
             self.audit("lock")
-        self.conn.close()
-        self.conn = None
+        self._conn.close()
+        self._conn = None
         self._data_key = b""
 
-    def _audit_failures(self, failures: list[dict]) -> None:
+    def _audit_failures(self, failures: list[dict[str, Any]]) -> None:
         import datetime as dt
 
         for failure in failures:
@@ -638,7 +649,7 @@ class OpenVault:
         """A new passphrase, and a new data key: the old passphrase opens no copy of the
         key file (a backup's) onto the database as it is now."""
         passphrase.require_acceptable(new, self.user.name)
-        slot = self._slot_file.by_user_id(self.user.id)
+        slot = self._slot_file.user_slot(self.user.id)
         try:
             if slot is None:
                 raise slots.SlotOpenFailed

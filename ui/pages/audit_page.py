@@ -30,7 +30,7 @@ FILTER_DELAY_MS = 250
 
 class AuditPage(Page):
     page_id = "audit"
-    actions = (access.Action.READ_AUDIT,)
+    page_actions = (access.Action.READ_AUDIT,)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)

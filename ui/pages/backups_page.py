@@ -62,7 +62,7 @@ def failure_lines(failures: list[auto_backup.Failure]) -> str:
 
 class BackupsPage(Page):
     page_id = "backups"
-    actions = (access.Action.BACK_UP,)
+    page_actions = (access.Action.BACK_UP,)
 
     second_folder_chosen = Signal(str)  # "" for none
     open_vault_requested = Signal(str)

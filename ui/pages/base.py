@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QWidget
 
 from app import access
 from app.context import AppContext
+from app.services.base import Change
 from ui.runner import Runner
 
 
@@ -46,7 +47,7 @@ class Page(QWidget):
     # never in a shelter's vault window.
     office: ClassVar[bool] = False
     # The page is for a role that may do one of these actions of app.access (none: for all).
-    actions: ClassVar[tuple[access.Action, ...]] = ()
+    page_actions: ClassVar[tuple[access.Action, ...]] = ()
 
     navigate = Signal(str, object)
     status = Signal(str)
@@ -63,7 +64,9 @@ class Page(QWidget):
 
     @classmethod
     def visible_for(cls, role: str) -> bool:
-        return not cls.actions or any(access.allowed(role, action) for action in cls.actions)
+        return not cls.page_actions or any(
+            access.allowed(role, action) for action in cls.page_actions
+        )
 
     def retranslate_ui(self) -> None:
         raise NotImplementedError
@@ -82,3 +85,12 @@ class Page(QWidget):
 
     def save_or_discard_for_lock(self, auto: bool) -> bool:
         return True
+
+
+def case_changes(changes: object) -> list[Change]:
+    """The case changes in what the Runner reported (a Change, or a set of changes/names)."""
+    if isinstance(changes, Change):
+        return [changes]
+    if isinstance(changes, str | bytes) or not hasattr(changes, "__iter__"):
+        return []
+    return [c for c in changes if isinstance(c, Change)]

@@ -100,10 +100,10 @@ class CaseFilePage(Page):
             self.tabs.addTab(tab, label(Section, section))
             for form in tab.forms:
                 form.edited.connect(self._update_dirty)
-        self.actions = CaseActions(self)
+        self.case_actions = CaseActions(self)
         for tab in self.case_tabs.values():
             for entries in tab.lists:
-                self.actions.connect_list(entries)
+                self.case_actions.connect_list(entries)
         self.header.save_clicked.connect(self.save_all)
         self.header.revert_clicked.connect(self.discard_all)
         self.header.close_clicked.connect(self.actions.close_case)

@@ -37,7 +37,7 @@ from app.services.base import Change
 from app.services.workers import may_hold
 from app.storage.list_repo import CaseFilter
 from ui.models.case_list_model import CaseListModel, Column, masked_columns
-from ui.pages.base import Page
+from ui.pages.base import Page, case_changes
 from ui.pages.sheet_import import SheetActions
 from ui.security import copy_secret
 from ui.widgets.code_combo import CodeCombo
@@ -84,15 +84,6 @@ def busy_cursor() -> Iterator[None]:
         QApplication.restoreOverrideCursor()
 
 
-def case_changes(changes: object) -> list[Change]:
-    """The case changes in what the Runner reported (a Change, or a set of changes/names)."""
-    if isinstance(changes, Change):
-        return [changes]
-    if isinstance(changes, str | bytes) or not hasattr(changes, "__iter__"):
-        return []
-    return [c for c in changes if isinstance(c, Change)]
-
-
 class OriginCombo(QComboBox):
     """A Fujian prefecture, a province, or a six-digit GB/T 2260 code typed in."""
 
@@ -125,7 +116,8 @@ class OriginCombo(QComboBox):
             else:
                 text = _(ORIGIN_PROVINCES[code])
             self.setItemText(index, text)
-        self.lineEdit().setPlaceholderText(_("or a 6-digit area code"))
+        if (line := self.lineEdit()) is not None:  # an editable combo has one
+            line.setPlaceholderText(_("or a 6-digit area code"))
 
 
 class CaseListPage(Page):
@@ -224,7 +216,8 @@ class CaseListPage(Page):
         ):
             combo.setObjectName(name)
             combo.currentIndexChanged.connect(self._filters_changed)
-        self.origin_filter.lineEdit().editingFinished.connect(self._filters_changed)
+        if (origin_line := self.origin_filter.lineEdit()) is not None:
+            origin_line.editingFinished.connect(self._filters_changed)
         self.overdue_filter.toggled.connect(self._filters_changed)
         self.exploitation_filter.setVisible(self._reads(Section.INTAKE))
         self.origin_filter.setVisible(self._reads(Section.PROFILE))

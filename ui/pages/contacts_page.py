@@ -42,7 +42,7 @@ CONTACTS = "contacts"  # the change name of this page's own calls
 
 class ContactsPage(Page):
     page_id = "contacts"
-    actions = (Action.MANAGE_CONTACTS, Action.SEND_REFERRAL, Action.RECEIVE_REFERRAL)
+    page_actions = (Action.MANAGE_CONTACTS, Action.SEND_REFERRAL, Action.RECEIVE_REFERRAL)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)
@@ -276,7 +276,7 @@ class ContactsPage(Page):
 
     def save_own_card(self) -> None:
         referrals = self.ctx.services.referrals
-        unit = self.ctx.opened.unit
+        unit = self.ctx.vault.unit
         dialog = OwnCardDialog(
             referrals.own_fingerprint(),
             unit.name,

@@ -9,6 +9,7 @@ context holds the new vault, unlocked for the administrator.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget, QWizard, QWizardPage
 
@@ -151,7 +152,7 @@ class FirstRunWizard(QWizard):
 
     def create_vault(self) -> None:
         unit, admin = self.unit_page, self.admin_page
-        arguments = {
+        arguments: dict[str, Any] = {
             "unit_code": unit.code_edit.text().strip(),
             "unit_name": unit.name_edit.text().strip(),
             "prefecture": unit.prefecture.code(),

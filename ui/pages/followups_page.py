@@ -22,8 +22,7 @@ from app.access import Level
 from app.codes import Section
 from app.i18n import _, format_number
 from ui.models.followups_model import Column, FollowupsModel
-from ui.pages.base import Page
-from ui.pages.case_list_page import case_changes
+from ui.pages.base import Page, case_changes
 from ui.security import copy_secret
 
 DAYS_AHEAD = 14

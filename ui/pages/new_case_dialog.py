@@ -81,7 +81,7 @@ class NewCaseDialog(QDialog):
         services = ctx.services
 
         self.number_edit = QLineEdit(
-            services.cases.next_case_number(case_number_prefix(ctx.opened.unit), today.year),
+            services.cases.next_case_number(case_number_prefix(ctx.vault.unit), today.year),
             self,
             objectName="new_case_number",
         )
@@ -102,7 +102,7 @@ class NewCaseDialog(QDialog):
             codes=FUJIAN_PREFECTURES, labeller=prefecture_label, blank=True, parent=self
         )
         self.prefecture_combo.setObjectName("new_case_prefecture")
-        self.prefecture_combo.set_code(ctx.opened.unit.prefecture)
+        self.prefecture_combo.set_code(ctx.vault.unit.prefecture)
         self.identified_combo = CodeCombo(IdentifiedBy, parent=self)
         self.identified_combo.setObjectName("new_case_identified_by")
         self.identified_combo.set_code(IdentifiedBy.PUBLIC_SECURITY)
@@ -206,14 +206,14 @@ class NewCaseDialog(QDialog):
         return Case(
             case_number=self.number_edit.text().strip(),
             status=CaseStatus.OPEN.value,
-            opened_on=opened_on,
+            opened_on=opened_on,  # type: ignore[arg-type]  # a blank is validation's to report
             person=person,
             intake=Intake(
                 prefecture=self.prefecture_combo.code() or "",
                 identified_by=self.identified_combo.code() or IdentifiedBy.OTHER,
                 exploitation=[exploitation] if exploitation else [],
             ),
-            guardian=Guardian(self.guardian_combo.code()) if child else None,
+            guardian=Guardian(self.guardian_combo.code()) if child else None,  # type: ignore[arg-type]  # a blank is validation's to report
         )
 
     def problems(self) -> list[Problem]:

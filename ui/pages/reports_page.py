@@ -65,7 +65,7 @@ def unit_key_bytes(record: dict[str, str]) -> bytes:
 
 class ReportsPage(Page):
     page_id = "reports"
-    actions = (access.Action.EXPORT_SUMMARY,)
+    page_actions = (access.Action.EXPORT_SUMMARY,)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)

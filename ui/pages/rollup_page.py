@@ -61,10 +61,11 @@ PROVINCE = ""  # the scope combo's data for the whole province; prefectures use 
 class RollupPage(Page):
     page_id = "rollup"
     office = True  # the PJC Office's work, not a shelter's
-    actions = (access.Action.EXPORT_SUMMARY,)
+    page_actions = (access.Action.EXPORT_SUMMARY,)
 
     def __init__(self, ctx: AppContext | None, runner: Runner, parent: QWidget | None = None):
-        super().__init__(ctx, runner, parent)  # ctx is not used: no vault is needed
+        # ctx is not used (no vault is needed): the window passes None.
+        super().__init__(ctx, runner, parent)  # type: ignore[arg-type]
         self.inputs: list[Path] = []
         self.trust_file: Path | None = None
         self.result: dict[str, Any] | None = None
@@ -449,6 +450,8 @@ class RollupWindow(QMainWindow):
 def run_rollup_window(language: Language) -> int:
     """Show the roll-up window (QApplication already created); return the exit code."""
     app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("the roll-up window needs the QApplication created first")
     window = RollupWindow(runner=Runner(app), language=language)
     window.show()
     return app.exec()

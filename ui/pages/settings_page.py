@@ -147,7 +147,7 @@ class SettingsPage(Page):
             value.setText(text)
 
     def change_passphrase(self) -> None:
-        opened = self.ctx.opened
+        opened = self.ctx.vault
         dialog = ChangePassphraseDialog(opened.user.name, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or not self.ctx.is_unlocked:
             return

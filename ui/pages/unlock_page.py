@@ -149,10 +149,8 @@ class UnlockPage(QWidget):
         self.recovery_code_edit = QLineEdit(box, objectName="recovery_code")
         self.recovery_code_edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
         self.recovery_user_edit = QLineEdit(box, objectName="recovery_user")
-        self.recovery_user_edit.textChanged.connect(
-            lambda text: self.new_passphrase.set_user_name(text)
-        )
         self.new_passphrase = PassphraseEdit(box)
+        self.recovery_user_edit.textChanged.connect(self.new_passphrase.set_user_name)
         self.recovery_error = QLabel(box, objectName="recovery_error")
         self.recovery_error.setWordWrap(True)
         self.recovery_error.setStyleSheet(ERROR_STYLE)
@@ -226,7 +224,8 @@ class UnlockPage(QWidget):
                 if index == self.forms.currentIndex()
                 else (QSizePolicy.Policy.Ignored)
             )
-            self.forms.widget(index).setSizePolicy(policy, policy)
+            if (form := self.forms.widget(index)) is not None:
+                form.setSizePolicy(policy, policy)
         self.forms.adjustSize()
         if on and not self.recovery_user_edit.text():
             self.recovery_user_edit.setText(self.user_edit.text())

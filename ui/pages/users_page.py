@@ -105,7 +105,7 @@ class ResetDialog(QDialog):
 
 class UsersPage(Page):
     page_id = "users"
-    actions = (access.Action.MANAGE_USERS,)
+    page_actions = (access.Action.MANAGE_USERS,)
 
     def __init__(self, ctx, runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)
@@ -184,7 +184,7 @@ class UsersPage(Page):
 
     def _update_buttons(self) -> None:
         name = self.selected_name()
-        me = self.ctx.opened.user.name if self.ctx.opened else None
+        me = self.ctx.vault.user.name if self.ctx.opened else None
         self.remove_button.setEnabled(name is not None and name != me)
 
     # --- actions -----------------------------------------------------------------------------
@@ -193,9 +193,11 @@ class UsersPage(Page):
         dialog = AddUserDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted or not self.ctx.is_unlocked:
             return
-        opened = self.ctx.opened
+        opened = self.ctx.vault
         name, role = dialog.name_edit.text().strip(), dialog.role_combo.code()
         secret = dialog.passphrase.text()
+        if role is None:  # the role list has no blank entry
+            return
         self.runner.run(
             lambda: opened.add_user(name, role, secret),
             parent=self,
@@ -221,7 +223,7 @@ class UsersPage(Page):
         )
         if answer != QMessageBox.StandardButton.Yes or not self.ctx.is_unlocked:
             return
-        opened = self.ctx.opened
+        opened = self.ctx.vault
         self.runner.run(
             lambda report: opened.remove_user(name, progress=report),
             parent=self,
@@ -237,7 +239,7 @@ class UsersPage(Page):
         dialog = ResetDialog(self.selected_name() or "", self)
         if dialog.exec() != QDialog.DialogCode.Accepted or not self.ctx.is_unlocked:
             return
-        opened = self.ctx.opened
+        opened = self.ctx.vault
         name, code = dialog.user_edit.text().strip(), dialog.code_edit.text()
         secret = dialog.passphrase.text()
 
@@ -279,7 +281,7 @@ class UsersPage(Page):
         )
         if not path or not self.ctx.is_unlocked:
             return  # nothing was changed
-        opened = self.ctx.opened
+        opened = self.ctx.vault
         unit = opened.unit
 
         def written(code: str) -> None:

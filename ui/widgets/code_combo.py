@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
@@ -35,7 +36,11 @@ class CodeCombo(QComboBox):
             codes = [member.value for member in code_list]
         self._codes: list[str | None] = ([None] if blank else []) + list(codes)
         self._blank_text = blank_text
-        self._labeller = labeller or (lambda code: label(code_list, code))
+        if labeller is None:
+            if code_list is None:
+                raise ValueError("CodeCombo needs a code list or a labeller")
+            labeller = functools.partial(label, code_list)
+        self._labeller = labeller
         for code in self._codes:
             self.addItem("", code)
         self.retranslate_ui()

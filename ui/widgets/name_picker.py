@@ -84,7 +84,8 @@ class NamePicker(QLineEdit):
         self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer_.setWidget(self)
-        self.completer_.activated[QModelIndex].connect(self._chosen)
+        # The overload by index; the stubs do not know signal overloads.
+        self.completer_.activated[QModelIndex].connect(self._chosen)  # type: ignore[index]
         self.textEdited.connect(self._typed)
         self.textChanged.connect(lambda _text: self.changed.emit())
         self.retranslate_ui()
@@ -135,8 +136,8 @@ class NamePicker(QLineEdit):
         self._suggestions.setStringList([shown for _code, shown in found])
         if found:
             self.completer_.complete()
-        else:
-            self.completer_.popup().hide()
+        elif (popup := self.completer_.popup()) is not None:
+            popup.hide()
         self._update_tooltip()
 
     def _chosen(self, index: QModelIndex) -> None:

@@ -72,8 +72,9 @@ class RecoveryCodeView(QWidget):
         if unit_name or unit_code:
             self._unit = (unit_name, unit_code)
         self.confirm.setChecked(False)
-        while self.grid.count():
-            self.grid.takeAt(0).widget().deleteLater()
+        while (item := self.grid.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSize(20)
         font.setWeight(QFont.Weight.DemiBold)

@@ -11,13 +11,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from app.codes import ConsentPurpose, ReferralStatus
 from app.domain.model import Case
 from app.domain.validation import Problem
 from app.errors import AftercareError
-from app.referrals import keys
+from app.referrals import keys, package
 from app.services.base import Change, VaultService
 
 REPLY_STATUSES = (ReferralStatus.ACCEPTED.value, ReferralStatus.COMPLETED.value)
@@ -135,7 +135,9 @@ def problem_key(problem: Problem) -> tuple[str, str]:
 class ReferralBase(VaultService):
     """Audited refusals and the `referral_packages` rows the parts share."""
 
-    def _refuse(self, action: str, case_number: str | None, detail: dict, message: str):
+    def _refuse(
+        self, action: str, case_number: str | None, detail: dict[str, Any], message: str
+    ) -> NoReturn:
         """Audit a refused call in its own transaction and raise the message."""
         with self.opened.write():
             self.opened.audit(action, case_number, detail)
@@ -146,13 +148,13 @@ class ReferralBase(VaultService):
         referral_id: str,
         direction: str,
         contact: Contact,
-        sealed_or_opened,
+        sealed_or_opened: package.Sealed | package.Opened,
         case_id: int | None,
         case_referral_id: int | None,
         chosen: list[str],
-        snapshot: dict,
-        entry_ids: dict,
-        sha256: str | None = None,
+        snapshot: dict[str, Any],
+        entry_ids: dict[str, Any],
+        sha256: str,
     ) -> None:
         now = utc_now()
         self.conn.execute(
@@ -165,7 +167,7 @@ class ReferralBase(VaultService):
                 contact.id,
                 contact.counterpart,
                 sealed_or_opened.package_id,
-                sha256 or sealed_or_opened.sha256,
+                sha256,
                 case_id,
                 case_referral_id,
                 json.dumps(chosen),
@@ -176,7 +178,7 @@ class ReferralBase(VaultService):
             ),
         )
 
-    def _rows(self, where: str, args: tuple) -> list[dict]:
+    def _rows(self, where: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
         cursor = self.conn.execute(
             "SELECT id, referral_id, direction, contact_id, counterpart, sha256, state, case_id,"
             " case_referral_id, sections, snapshot, reply_status, created_at, updated_at,"
@@ -198,3 +200,10 @@ class ReferralBase(VaultService):
             return None
         row = self.conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
         return row[0] if row else None
+
+    def _stored_number(self, case_id: int) -> str:
+        """The number of a case a package row links to (the link goes when the case does)."""
+        number = self._case_number(case_id)
+        if number is None:
+            raise LookupError(f"case id {case_id} is not stored")
+        return number

@@ -7,10 +7,12 @@ case keeps this vault's version until someone with write access to the section c
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from app import access
 from app.access import Level
 from app.codes import Section, label
+from app.domain.model import Case
 from app.domain.validation import validate_case
 from app.errors import AftercareError
 from app.i18n import _
@@ -59,7 +61,7 @@ class Conflicts(ContactBook):
 
     def conflicts(self, case_number: str | None = None) -> list[Conflict]:
         """Open conflicts in the sections the signed-in role may read."""
-        where, args = "WHERE c.state = 'open'", ()
+        where, args = "WHERE c.state = 'open'", tuple[int, ...]()
         if case_number is not None:
             where, args = where + " AND p.case_id = ?", (self.case_id(case_number),)
         found = []
@@ -110,11 +112,11 @@ class Conflicts(ContactBook):
         if state != "open" or case_id is None:
             raise AftercareError(_settled_message(conflict_id, state))
         theirs = json.loads(theirs)
-        number = self._case_number(case_id)
+        number = self._stored_number(case_id)
         self.require_section(section, Level.WRITE, number)
         with self.opened.write() as conn:
             if keep == KEEP_THEIRS:
-                case = cases_repo.load_case(conn, case_id)
+                case = cases_repo.stored_case(conn, case_id)
                 before = {problem_key(p) for p in validate_case(case, self.today())}
                 added = self._take_theirs(case, section, part, entry, theirs, entry_ids)
                 new = [p for p in validate_case(case, self.today()) if problem_key(p) not in before]
@@ -151,8 +153,13 @@ class Conflicts(ContactBook):
 
     @staticmethod
     def _take_theirs(
-        case, section: str, part: str | None, entry: str | None, theirs: dict, entry_ids: dict
-    ) -> list:
+        case: Case,
+        section: str,
+        part: str | None,
+        entry: str | None,
+        theirs: dict[str, Any],
+        entry_ids: dict[str, Any],
+    ) -> list[Any]:
         if part is None:  # a whole section, from before entries had shared ids
             sections.apply(case, section, theirs)
             return []

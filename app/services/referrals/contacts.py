@@ -6,6 +6,8 @@ fingerprints were compared and it is marked verified.
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.access import Action
 from app.errors import AftercareError
 from app.i18n import _
@@ -145,11 +147,12 @@ class ContactBook(ReferralBase):
                 "contact_removed", detail={"contact": contact.name, "unit": contact.unit_code}
             )
 
-    def _contact_row(self, name: str):
-        return self.conn.execute(
+    def _contact_row(self, name: str) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self.conn.execute(
             f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE name_key = ?",
             (name.strip().casefold(),),
         ).fetchone()
+        return row
 
     def _contact_by_id(self, contact_id: int | None) -> Contact | None:
         row = self.conn.execute(
@@ -158,7 +161,7 @@ class ContactBook(ReferralBase):
         return self._contact_from(row) if row else None
 
     @staticmethod
-    def _contact_from(row) -> Contact:
+    def _contact_from(row: tuple[Any, ...]) -> Contact:
         return Contact(
             id=row[0],
             name=row[1],

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from app.access import Action
+from app.domain.model import Case
 from app.domain.validation import validate_case
 from app.errors import AftercareError
 from app.i18n import _
@@ -221,7 +222,7 @@ class Receiving(ContactBook):
         except sections.BadContent:
             raise PackageRefused(BAD_CONTENT, opened.package_id) from None
         made_at = payload.get("made_at") if isinstance(payload.get("made_at"), str) else None
-        case = cases_repo.load_case(self.conn, row["case_id"])
+        case = cases_repo.stored_case(self.conn, row["case_id"])
         before = {problem_key(p) for p in validate_case(case, self.today())}
         snapshot, entry_ids = row["snapshot"], row["entry_ids"]
         merged, conflicts, added = [], [], []
@@ -281,14 +282,14 @@ class Receiving(ContactBook):
             row["referral_id"],
             sender.counterpart,
             case.case_number,
-            Change(case.case_number, case.id, "updated"),
+            Change(case.case_number, row["case_id"], "updated"),
             merged,
             found_conflicts,
         )
 
     def _record_conflict(
         self,
-        row: dict,
+        row: dict[str, Any],
         case_number: str,
         section: str,
         found: sections.EntryConflict,
@@ -305,21 +306,23 @@ class Receiving(ContactBook):
             (now, row["id"], section, found.part, found.entry),
         )
         mine, theirs = conflict_sides(found)
-        conflict_id = self.conn.execute(
-            "INSERT INTO referral_conflicts (package_row, section, part, entry, seq, mine,"
-            " theirs, their_at, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                row["id"],
-                section,
-                found.part,
-                found.entry,
-                seq,
-                json.dumps(mine, ensure_ascii=False),
-                json.dumps(theirs, ensure_ascii=False),
-                made_at,
-                now,
-            ),
-        ).lastrowid
+        conflict_id = inserted_id(
+            self.conn.execute(
+                "INSERT INTO referral_conflicts (package_row, section, part, entry, seq, mine,"
+                " theirs, their_at, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    row["id"],
+                    section,
+                    found.part,
+                    found.entry,
+                    seq,
+                    json.dumps(mine, ensure_ascii=False),
+                    json.dumps(theirs, ensure_ascii=False),
+                    made_at,
+                    now,
+                ),
+            )
+        )
         return Conflict(
             conflict_id,
             row["referral_id"],
@@ -355,8 +358,9 @@ class Receiving(ContactBook):
         number = self._case_number(row["case_id"])
         change = None
         if row["case_id"] is not None:
+            deleted = self._stored_number(row["case_id"])  # read before the case goes
             cases_repo.delete_case(self.conn, row["case_id"])
-            change = Change(number, row["case_id"], "deleted")
+            change = Change(deleted, row["case_id"], "deleted")
         # Keep only that the referral existed and was withdrawn: no copy of what was given.
         self.conn.execute(
             "UPDATE referral_packages SET state = 'withdrawn', case_id = NULL, snapshot = '{}',"
@@ -371,7 +375,9 @@ class Receiving(ContactBook):
         )
         return Received("withdraw", row["referral_id"], sender.counterpart, number, change)
 
-    def _answered_row(self, opened: package.Opened, sender: Contact, direction: str) -> dict:
+    def _answered_row(
+        self, opened: package.Opened, sender: Contact, direction: str
+    ) -> dict[str, Any]:
         """The referral a reply, receipt or withdrawal is about, between this vault and `sender`."""
         referral_id = _referral_id(opened.payload, opened)
         rows = self._rows(
@@ -393,14 +399,14 @@ class Receiving(ContactBook):
         raise PackageRefused(DUPLICATE)
 
 
-def _referral_id(payload: dict, opened: package.Opened) -> str:
+def _referral_id(payload: dict[str, Any], opened: package.Opened) -> str:
     value = payload.get("referral_id")
     if not isinstance(value, str) or not _REFERRAL_ID.fullmatch(value):
         raise PackageRefused(BAD_CONTENT, opened.package_id)
     return value
 
 
-def conflict_sides(found: sections.EntryConflict) -> tuple[dict, dict]:
+def conflict_sides(found: sections.EntryConflict) -> tuple[dict[str, Any], dict[str, Any]]:
     """Both versions of a conflicting entry as section content of that entry alone."""
     if found.entry is None:
         return {found.part: found.mine}, {found.part: found.theirs}
@@ -410,7 +416,7 @@ def conflict_sides(found: sections.EntryConflict) -> tuple[dict, dict]:
     )
 
 
-def _origin_opened_on(payload: dict, today: dt.date) -> str:
+def _origin_opened_on(payload: dict[str, Any], today: dt.date) -> str:
     """The day the origin opened the case; today for a package that does not say."""
     value = payload.get("opened_on")
     if value is None:
@@ -424,7 +430,7 @@ def _origin_opened_on(payload: dict, today: dt.date) -> str:
     return day.isoformat()
 
 
-def _entry_ids(case, keyed: dict[str, dict]) -> sections.EntryIds:
+def _entry_ids(case: Case, keyed: dict[str, dict[str, Any]]) -> sections.EntryIds:
     """This vault's ids of a new case's entries -> their shared ids, in the order
     `case_from_sections` put them in."""
     out: sections.EntryIds = {}

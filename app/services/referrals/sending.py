@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from app import access
 from app.access import Action, Level
@@ -29,6 +31,7 @@ from app.services.referrals.base import (
 )
 from app.services.referrals.conflicts import Conflicts
 from app.storage import cases_repo
+from app.storage.connection import Connection
 
 
 class DuplicateReferral(AftercareError):
@@ -43,7 +46,7 @@ class Sending(Conflicts):
         case_number: str,
         contact: str,
         chosen: list[str] | tuple[str, ...],
-        out: str | os.PathLike,
+        out: str | os.PathLike[str],
         *,
         override_reason: str | None = None,
         again: bool = False,
@@ -99,6 +102,7 @@ class Sending(Conflicts):
                 chosen,
                 keyed,
                 entry_ids,
+                sealed.sha256,
             )
             detail = {
                 "referral_id": referral_id,
@@ -194,7 +198,7 @@ class Sending(Conflicts):
     def reply(
         self,
         case_number: str,
-        out: str | os.PathLike,
+        out: str | os.PathLike[str],
         *,
         completed: bool = False,
         referral: str | None = None,
@@ -206,9 +210,9 @@ class Sending(Conflicts):
         self.require(Action.REPLY_TO_REFERRAL, case_number)
         row = self._received_row(case_number, referral)
         contact = self._reply_contact(row, case_number)
-        case = cases_repo.load_case(self.conn, row["case_id"])
+        case = cases_repo.stored_case(self.conn, row["case_id"])
         sent_sections, base, entry_ids = row["sections"], row["snapshot"], row["entry_ids"]
-        reply_content: dict[str, dict] = {}
+        reply_content: dict[str, dict[str, Any]] = {}
         for section in sections.REPLY_SECTIONS:
             if access.section_level(self.role, section) < Level.READ:
                 continue
@@ -242,7 +246,7 @@ class Sending(Conflicts):
             audit_detail={"sections": sorted(reply_content), "status": status.value, "seq": seq},
         )
 
-    def acknowledge(self, case_number: str, out: str | os.PathLike) -> PackageWritten:
+    def acknowledge(self, case_number: str, out: str | os.PathLike[str]) -> PackageWritten:
         """A receipt for the sender: the referral arrived."""
         self.require(Action.ACKNOWLEDGE_REFERRAL, case_number)
         row = self._received_row(case_number)
@@ -255,7 +259,7 @@ class Sending(Conflicts):
     def withdraw(
         self,
         case_number: str,
-        out: str | os.PathLike,
+        out: str | os.PathLike[str],
         *,
         contact: str | None = None,
         referral: str | None = None,
@@ -304,7 +308,7 @@ class Sending(Conflicts):
         )
 
     @staticmethod
-    def _one_referral(rows: list[dict], wanted: str, case_number: str) -> dict:
+    def _one_referral(rows: list[dict[str, Any]], wanted: str, case_number: str) -> dict[str, Any]:
         """The row whose referral id is `wanted` or begins with it (6 digits at least)."""
         text = wanted.strip().lower()
         found = [r for r in rows if len(text) >= 6 and r["referral_id"].startswith(text)]
@@ -321,16 +325,16 @@ class Sending(Conflicts):
     def _send_answer(
         self,
         kind: str,
-        payload: dict,
+        payload: dict[str, Any],
         contact: Contact,
-        row: dict,
-        out: str | os.PathLike,
+        row: dict[str, Any],
+        out: str | os.PathLike[str],
         *,
         state: str,
         reply_status: str | None = None,
         reply_seq: int | None = None,
         entry_ids: sections.EntryIds | None = None,
-        audit_detail: dict | None = None,
+        audit_detail: dict[str, Any] | None = None,
     ) -> PackageWritten:
         target = _target(out)
         sealed = package.seal(
@@ -368,17 +372,17 @@ class Sending(Conflicts):
         return PackageWritten(target, kind, row["referral_id"], sealed.package_id, sealed.sha256)
 
     @staticmethod
-    def _mark_withdrawn(conn, row: dict) -> None:
+    def _mark_withdrawn(conn: Connection, row: dict[str, Any]) -> None:
         """The case's own referral entry says the referral was taken back."""
         if row["case_id"] is None or row["case_referral_id"] is None:
             return
-        case = cases_repo.load_case(conn, row["case_id"])
+        case = cases_repo.stored_case(conn, row["case_id"])
         for entry in case.referrals:
             if entry.id == row["case_referral_id"]:
                 entry.status = ReferralStatus.WITHDRAWN.value
         cases_repo.save_case(conn, case)
 
-    def _received_row(self, case_number: str, referral: str | None = None) -> dict:
+    def _received_row(self, case_number: str, referral: str | None = None) -> dict[str, Any]:
         case_id = self.case_id(case_number)
         rows = self._rows("WHERE case_id = ? AND direction = 'received'", (case_id,))
         if not rows:
@@ -391,7 +395,7 @@ class Sending(Conflicts):
             return self._one_referral(rows, referral, case_number)
         return rows[0]
 
-    def _reply_contact(self, row: dict, case_number: str) -> Contact:
+    def _reply_contact(self, row: dict[str, Any], case_number: str) -> Contact:
         contact = self._contact_by_id(row["contact_id"])
         if contact is None:
             raise AftercareError(
@@ -402,7 +406,7 @@ class Sending(Conflicts):
         return self._verified_recipient(contact.name, case_number)
 
 
-def _target(out: str | os.PathLike) -> Path:
+def _target(out: str | os.PathLike[str]) -> Path:
     """The package file to write: `out`, or a fresh name inside `out` when it is a folder."""
     path = Path(out)
     if path.is_dir():

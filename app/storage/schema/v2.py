@@ -13,7 +13,7 @@ one rowid-range delete.
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 CREATE TABLE cases (
@@ -105,5 +105,5 @@ CREATE VIRTUAL TABLE search USING fts5(
 """
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)

@@ -9,7 +9,7 @@ dialog). A draft goes with its user and its case.
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 CREATE TABLE drafts (
@@ -23,5 +23,5 @@ CREATE TABLE drafts (
 """
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)

@@ -15,7 +15,7 @@ from `search` before removing a case's rows there.
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 CREATE VIRTUAL TABLE search_chars USING fts5(
@@ -28,7 +28,7 @@ CREATE VIRTUAL TABLE search_chars USING fts5(
 _BATCH = 5000
 
 
-class _CharToken(dict):
+class _CharToken(dict[int, str]):
     """Code point -> its token and a space, made on first use; `str.translate` looks each
     character up here, so a text becomes tokens in one C loop (imports tokenise every text)."""
 
@@ -46,7 +46,7 @@ def char_tokens(text: str) -> str:
     return text.translate(_TOKENS)[:-1]
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)
     rows = conn.execute("SELECT id, c0 FROM search_content ORDER BY id")
     insert = "INSERT INTO search_chars (rowid, chars) VALUES (?, ?)"

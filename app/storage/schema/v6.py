@@ -8,7 +8,7 @@ summary reader (app/storage/summary_repo.py) never touches the large rows.
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 ALTER TABLE cases ADD COLUMN identified_by TEXT;
@@ -22,5 +22,5 @@ CREATE INDEX followups_summary ON followups(due_on, case_id, done_on);
 """
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)

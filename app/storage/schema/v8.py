@@ -7,7 +7,7 @@ released again gives the same file.
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 CREATE TABLE released_summaries (
@@ -23,5 +23,5 @@ CREATE TABLE released_summaries (
 """
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)

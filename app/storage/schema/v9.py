@@ -17,7 +17,7 @@ or SQLite will not see that the index holds it.
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 BIRTH = "coalesce(date_of_birth, date(opened_on, '-' || age_at_intake || ' years'))"
 
@@ -28,5 +28,5 @@ CREATE INDEX cases_sex_born ON cases(sex, {BIRTH});
 """
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)

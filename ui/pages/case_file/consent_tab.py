@@ -57,7 +57,7 @@ class ConsentForm(SectionForm):
         buttons.addStretch(1)
         self.form.addRow(self.rows_widget)
         self.form.addRow(buttons)
-        self._rows: list[list[QWidget]] = []
+        self._consent_rows: list[list[QWidget]] = []
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -72,13 +72,13 @@ class ConsentForm(SectionForm):
     # --- rows ---------------------------------------------------------------------------------
 
     def _clear_rows(self) -> None:
-        for row in self._rows:
+        for row in self._consent_rows:
             for widget in row:  # out of sight and out of findChild at once, freed later
                 self.grid.removeWidget(widget)
                 widget.hide()
                 widget.setObjectName("")
                 widget.deleteLater()
-        self._rows = []
+        self._consent_rows = []
         self.fields.clear()
         self._labels.clear()
         self._problems.clear()
@@ -87,10 +87,10 @@ class ConsentForm(SectionForm):
         for column, header in enumerate(self.headers):
             self.grid.addWidget(header, 0, column)
         self.grid.addWidget(self.empty, 1, 0, 1, len(COLUMNS) + 1)
-        self.empty.setVisible(not self._rows)
+        self.empty.setVisible(not self._consent_rows)
 
     def add_row(self, values: dict[str, Any] | None = None) -> None:
-        index = len(self._rows)
+        index = len(self._consent_rows)
         values = values or {
             "purpose": ConsentPurpose.SERVICES.value,
             "given": "yes",
@@ -122,7 +122,7 @@ class ConsentForm(SectionForm):
         remove.clicked.connect(lambda _c=False, i=index: self.remove_row(i))
         self.grid.addWidget(remove, 2 * index + 2, len(COLUMNS), Qt.AlignmentFlag.AlignTop)
         made.append(remove)
-        self._rows.append(made)
+        self._consent_rows.append(made)
         for widget in widgets.values():
             set_read_only(widget, not self.writable)
         remove.setVisible(self.writable)
@@ -142,7 +142,7 @@ class ConsentForm(SectionForm):
 
     def state(self) -> dict[str, Any]:
         rows = []
-        for index in range(len(self._rows)):
+        for index in range(len(self._consent_rows)):
             rows.append(
                 {key: value_of(self.fields[f"consents[{index}].{key}"]) for key, _t in COLUMNS}
             )
@@ -176,7 +176,7 @@ class ConsentForm(SectionForm):
             Consent(
                 purpose=row["purpose"],
                 given=row["given"] == "yes",
-                recorded_on=parse_date(row["recorded_on"]),
+                recorded_on=parse_date(row["recorded_on"]),  # type: ignore[arg-type]  # a blank is validation's to report
                 withdrawn_on=parse_date(row["withdrawn_on"]),
             )
             for row in state["consents"]

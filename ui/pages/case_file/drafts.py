@@ -103,4 +103,4 @@ def offer_back(page: CaseFilePage) -> None:
         page.show_tab(entries.spec.section)
         row = entries.model.row_of(payload.get("entry_id"))
         entry = entries.model.entry(row) if row >= 0 and payload.get("entry_id") else None
-        page.actions.edit_entry(entries, entry, payload.get("state"))
+        page.case_actions.edit_entry(entries, entry, payload.get("state"))

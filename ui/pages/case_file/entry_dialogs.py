@@ -160,7 +160,7 @@ class FollowupDialog(EntryDialog):
 
     def build(self, state: dict[str, Any]) -> Followup:
         return Followup(
-            due_on=parse_date(state["due_on"]),
+            due_on=parse_date(state["due_on"]),  # type: ignore[arg-type]  # a blank is validation's to report
             done_on=parse_date(state["done_on"]),
             living_conditions=state["living_conditions"],
             notes=blank_to_none(state["notes"]),
@@ -195,7 +195,7 @@ class ReferralDialog(EntryDialog):
     def build(self, state: dict[str, Any]) -> Referral:
         return Referral(
             to=state["to"],
-            sent_on=parse_date(state["sent_on"]),
+            sent_on=parse_date(state["sent_on"]),  # type: ignore[arg-type]  # a blank is validation's to report
             status=state["status"],
             organisation=blank_to_none(state["organisation"]),
             reason=blank_to_none(state["reason"]),
@@ -230,7 +230,7 @@ class NoteDialog(EntryDialog):
 
     def build(self, state: dict[str, Any]) -> Note:
         return Note(
-            written_on=parse_date(state["written_on"]),
+            written_on=parse_date(state["written_on"]),  # type: ignore[arg-type]  # a blank is validation's to report
             section=state["section"],
             text=state["text"].strip(),
             id=self.entry_id,

@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -68,11 +68,24 @@ def blank_to_none(text: str | None) -> str | None:
 
 # A compound input (several widgets, one value) offers `form_value()`, `set_form_value(v)`,
 # `set_read_only(flag)` and a `changed` signal; the functions below use them first.
+W = TypeVar("W", bound=QWidget)
+
+
+class CompoundInput(Protocol):
+    changed: SignalInstance
+
+    def form_value(self) -> Any: ...
+    def set_form_value(self, value: Any) -> None: ...
+    def set_read_only(self, read_only: bool) -> None: ...
+
+
+def _compound(widget: QWidget) -> CompoundInput | None:
+    return cast(CompoundInput, widget) if hasattr(widget, "form_value") else None
 
 
 def value_of(widget: QWidget) -> Any:
-    if hasattr(widget, "form_value"):
-        return widget.form_value()
+    if (compound := _compound(widget)) is not None:
+        return compound.form_value()
     if isinstance(widget, DateEdit):
         return widget.line.text().strip()
     if isinstance(widget, CodeCombo):
@@ -115,8 +128,8 @@ def set_value(widget: QWidget, value: Any) -> None:
 
 def set_read_only(widget: QWidget, read_only: bool) -> None:
     """Read-only where Qt has it (text stays crisp and selectable), disabled elsewhere."""
-    if hasattr(widget, "form_value"):
-        widget.set_read_only(read_only)
+    if (compound := _compound(widget)) is not None:
+        compound.set_read_only(read_only)
     elif isinstance(widget, DateEdit):
         widget.line.setReadOnly(read_only)
         widget.button.setVisible(not read_only)
@@ -133,8 +146,8 @@ def set_read_only(widget: QWidget, read_only: bool) -> None:
 
 def changed_signal(widget: QWidget):
     """The signal that fires when the person edits `widget`."""
-    if hasattr(widget, "form_value"):
-        return widget.changed
+    if (compound := _compound(widget)) is not None:
+        return compound.changed
     if isinstance(widget, DateEdit):
         return widget.line.textChanged
     if isinstance(widget, QComboBox):
@@ -157,7 +170,8 @@ class ProblemLabel(QLabel):
     """A red line under a field (or a form), hidden while there is nothing to say."""
 
     def __init__(self, object_name: str, parent: QWidget | None = None):
-        super().__init__(parent, objectName=object_name)
+        super().__init__(parent)
+        self.setObjectName(object_name)
         self.setStyleSheet(ERROR_STYLE)
         self.setWordWrap(True)
         self.hide()
@@ -185,7 +199,14 @@ class FieldForm(QWidget):
         self._problems: dict[str, ProblemLabel] = {}
         self._rows: dict[str, QWidget] = {}
 
-    def add_field(self, key: str, text: str, widget: QWidget) -> QWidget:
+    def field(self, key: str, kind: type[W]) -> W:
+        """The input of `key`, which is a `kind`."""
+        widget = self.fields[key]
+        if not isinstance(widget, kind):
+            raise TypeError(f"{key} is a {type(widget).__name__}, not a {kind.__name__}")
+        return widget
+
+    def add_field(self, key: str, text: str, widget: W) -> W:
         """Add `widget` under the label `text` (English source, translated on retranslate)."""
         widget.setObjectName(f"field_{key}")
         if isinstance(widget, DateEdit):

@@ -28,7 +28,7 @@ GROUP_ONE: dict[str, str] = {
     "woman": N_("woman"),
     "other": N_("other group"),
 }
-STATUS_STYLE = {
+STATUS_STYLE: dict[str, str] = {
     CaseStatus.OPEN: "background: #e3f1e7; color: #1d5b32;",
     CaseStatus.CLOSED: "background: #eceef1; color: #3c4350;",
 }

@@ -72,10 +72,14 @@ class ProfileForm(SectionForm):
         self.add_field(p + "origin.division", N_("Place of origin"), NamePicker(DIVISIONS, self))
         self.add_field(p + "languages", N_("Languages"), ListPicker(LANGUAGES, self))
         self.add_field(p + "disability", N_("Disability"), yes_no_combo(self))
-        self.fields[p + "origin.division"].changed.connect(self._division_means_china)
-        self.fields[p + "id_number"].textEdited.connect(lambda _t: self._check_id(fill=True))
-        self.fields[p + "date_of_birth"].line.textEdited.connect(lambda _t: self._check_id())
-        self.fields[p + "sex"].activated.connect(lambda _i: self._check_id())
+        self.field(p + "origin.division", NamePicker).changed.connect(self._division_means_china)
+        self.field(p + "id_number", QLineEdit).textEdited.connect(
+            lambda _t: self._check_id(fill=True)
+        )
+        self.field(p + "date_of_birth", DateEdit).line.textEdited.connect(
+            lambda _t: self._check_id()
+        )
+        self.field(p + "sex", CodeCombo).activated.connect(lambda _i: self._check_id())
         self.fields[p + "age_at_intake"].setMaximumWidth(140)
         self.fields[p + "sex"].setMaximumWidth(220)
         self.fields[p + "disability"].setMaximumWidth(220)
@@ -88,13 +92,13 @@ class ProfileForm(SectionForm):
     def retranslate_ui(self) -> None:
         super().retranslate_ui()
         p = "person."
-        self.fields[p + "aliases"].setPlaceholderText(_("Separate names with commas"))
+        self.field(p + "aliases", QLineEdit).setPlaceholderText(_("Separate names with commas"))
 
     def _check_id(self, *, fill: bool = False) -> None:
         """Judge an 18-digit identity number as it is typed; fill an empty date of birth and
         sex from it, and say so when the form disagrees with it."""
         key = "person.id_number"
-        text = self.fields[key].text().strip()
+        text = self.field(key, QLineEdit).text().strip()
         reading = id_number.read(text, dt.date.today())
         if reading is None:
             partial = text.isdigit() and 6 <= len(text) < 18
@@ -106,8 +110,8 @@ class ProfileForm(SectionForm):
         self.problem_label(key).say(message)
 
     def _agree_with_id(self, reading: id_number.IdReading, fill: bool) -> str:
-        birth = self.fields["person.date_of_birth"]
-        sex = self.fields["person.sex"]
+        birth = self.field("person.date_of_birth", DateEdit)
+        sex = self.field("person.sex", CodeCombo)
         assert reading.birth_date is not None and reading.sex is not None
         if fill and not birth.line.text().strip():
             set_value(birth, reading.birth_date.isoformat())
@@ -126,8 +130,8 @@ class ProfileForm(SectionForm):
 
     def _division_means_china(self) -> None:
         """A place in China chosen with no country yet: the country is China."""
-        country = self.fields["person.origin.country"]
-        division = self.fields["person.origin.division"]
+        country = self.field("person.origin.country", NamePicker)
+        division = self.field("person.origin.division", NamePicker)
         if not country.text().strip() and division.input_problem() is None and division.text():
             country.set_form_value("CN")
 

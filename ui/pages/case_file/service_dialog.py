@@ -48,12 +48,12 @@ class ServiceDialog(EntryDialog):
         for key, text in DETAIL_LABELS.items():
             form.add_field(f"details.{key}", text, QLineEdit(self))
         form.add_field("notes", N_("Notes"), text_box(self))
-        form.fields["kind"].currentIndexChanged.connect(self._show_kind_details)
+        form.field("kind", CodeCombo).currentIndexChanged.connect(self._show_kind_details)
         self.finish_setup()
         self._show_kind_details()
 
     def _show_kind_details(self) -> None:
-        shown = KIND_DETAILS.get(self.form.fields["kind"].code() or "", ())
+        shown = KIND_DETAILS.get(self.form.field("kind", CodeCombo).code() or "", ())
         for key in DETAIL_LABELS:
             self.form.set_field_visible(f"details.{key}", key in shown)
         self.adjustSize()

@@ -27,7 +27,8 @@ def _row_holding(layout: QLayout, widget: QWidget) -> QBoxLayout | None:
     if isinstance(layout, QBoxLayout) and layout.indexOf(widget) >= 0:
         return layout
     for i in range(layout.count()):
-        child = layout.itemAt(i).layout()
+        item = layout.itemAt(i)
+        child = item.layout() if item is not None else None
         found = _row_holding(child, widget) if child is not None else None
         if found is not None:
             return found
@@ -37,7 +38,7 @@ def _row_holding(layout: QLayout, widget: QWidget) -> QBoxLayout | None:
 class ReferralActions:
     def __init__(self, page: CaseFilePage):
         self.page = page
-        role = page.ctx.opened.user.role
+        role = page.ctx.vault.user.role
         header = page.header
         self.refer_button = QPushButton(header, objectName="refer_button")
         self.packages_button = QPushButton(header, objectName="referral_packages_button")
@@ -47,7 +48,11 @@ class ReferralActions:
         )
         self.refer_button.clicked.connect(self.refer)
         self.packages_button.clicked.connect(self.show_packages)
-        row = _row_holding(header.layout(), header.pdf_button) or header.layout()
+        outer = header.layout()
+        row = _row_holding(outer, header.pdf_button) if outer is not None else None
+        row = row or (outer if isinstance(outer, QBoxLayout) else None)
+        if row is None:
+            raise RuntimeError("the case header lays out its buttons in a box")
         at = row.indexOf(header.pdf_button)
         for button in (self.packages_button, self.refer_button):
             row.insertWidget(at if at >= 0 else row.count(), button)

@@ -254,6 +254,8 @@ class ConflictDialog(QDialog):
     def accept(self) -> None:
         for conflict in list(self.conflicts):
             chosen = self.choices[conflict.id].checkedButton()
+            if chosen is None:  # the OK button waits for a choice in every conflict
+                continue
             try:
                 self.changes.append(self._resolve(conflict.id, chosen.property("keep")))
             except AftercareError as error:
@@ -261,5 +263,6 @@ class ConflictDialog(QDialog):
                 self.problem.show()
                 return
             self.conflicts.remove(conflict)
-            chosen.parentWidget().setEnabled(False)  # settled: no second choice
+            if (choice_row := chosen.parentWidget()) is not None:
+                choice_row.setEnabled(False)  # settled: no second choice
         super().accept()

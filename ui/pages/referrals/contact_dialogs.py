@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -69,11 +70,13 @@ def role_combo(current: str, parent: QWidget, object_name: str) -> QComboBox:
     return combo
 
 
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, object]:
+def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
     )
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    if ok is None:
+        raise RuntimeError("a button box made with Ok has an Ok button")
     ok.setText(ok_text)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)

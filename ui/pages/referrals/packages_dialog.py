@@ -80,7 +80,7 @@ class PackagesDialog(QDialog):
         self.resize(820, 420)
         self.page = page
         self.number = case_number
-        self.role = page.ctx.opened.user.role
+        self.role = page.ctx.vault.user.role
         self.records: list[ReferralRecord] = []
 
         heading = QLabel(self.windowTitle(), self)
@@ -167,14 +167,16 @@ class PackagesDialog(QDialog):
         may_reply = allowed(self.role, Action.REPLY_TO_REFERRAL)
         may_acknowledge = allowed(self.role, Action.ACKNOWLEDGE_REFERRAL)
         may_withdraw = allowed(self.role, Action.WITHDRAW_REFERRAL)
-        received = live and record.direction == "received"
+        received = record is not None and live and record.direction == "received"
         directions = {r.direction for r in self.records}
         self.reply_button.setVisible("received" in directions and may_reply)
         self.ack_button.setVisible("received" in directions and may_acknowledge)
         self.withdraw_button.setVisible("sent" in directions and may_withdraw)
         self.reply_button.setEnabled(received and may_reply)
-        self.ack_button.setEnabled(received and may_acknowledge and record.state == "pending")
-        self.withdraw_button.setEnabled(live and record.direction == "sent" and may_withdraw)
+        pending = record is not None and record.state == "pending"
+        self.ack_button.setEnabled(received and may_acknowledge and pending)
+        sent = record is not None and live and record.direction == "sent"
+        self.withdraw_button.setEnabled(sent and may_withdraw)
 
     # --- answers --------------------------------------------------------------------------------
 

@@ -251,9 +251,9 @@ class ReferDialog(QDialog):
     # --- saving ---------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        if self.why_not():
-            return
         name, chosen, reason = self.contact_name(), self.chosen_sections(), self.override_reason()
+        if self.why_not() or name is None:  # why_not() names a missing contact
+            return
         again = bool(self.waiting())
         if again and not self._send_again():
             return

@@ -42,7 +42,7 @@ class SheetActions(QWidget):
         self.setObjectName("sheet_actions")
         self.ctx = ctx
         self.runner = runner
-        role = ctx.opened.user.role
+        role = ctx.vault.user.role
         self.wizard: SheetImportWizard | None = None
         self.import_button = QPushButton(self, objectName="cases_import_sheet")
         self.import_button.setVisible(access.allowed(role, Action.IMPORT_CASES))
@@ -111,7 +111,7 @@ class SheetActions(QWidget):
     def export_to(self, path: Path) -> None:
         """Export on the Runner to `path`, then say how many were written and left out."""
         path = path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
-        opened, today = self.ctx.opened, self.ctx.today
+        opened, today = self.ctx.vault, self.ctx.today
 
         def work() -> tuple[int, int]:
             result = SheetExport(opened, today=today).export_htcds()

@@ -89,7 +89,7 @@ class SheetImportWizard(QWizard):
         self.setObjectName("sheet_import_wizard")
         self.ctx = ctx
         self.runner = runner
-        self.importer = SheetImport(ctx.opened, today=ctx.today)
+        self.importer = SheetImport(ctx.vault, today=ctx.today)
         self._store = store_settings
         self.path: Path | None = None
         self.book: Workbook | None = None
