@@ -3,7 +3,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 
-.PHONY: run test lint bench bench-quick reliability installer deb catalogs
+.PHONY: run test test-fast lint bench bench-quick reliability installer deb catalogs
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -15,9 +15,17 @@ run: $(UV)
 test: $(UV)
 	$(UV) run --frozen pytest -n 2 --dist loadgroup -q
 
+# For development: the suite without the tests marked slow (the installer build); `make test`
+# and CI still run everything.
+test-fast: $(UV)
+	$(UV) run --frozen pytest -n 2 --dist loadgroup -q -m "not slow"
+
+# Style, types (mypy: strict for app/, see pyproject.toml) and the import contracts.
 lint: $(UV)
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports --no-logo
 
 bench: $(UV)
 	$(UV) run --frozen python -m bench
