@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
+
 from app.cli import common
+from app.cli.common import Subparsers
 from app.codes import CaseState, ClosureReason, Group, label
 from app.i18n import _, format_date
 from app.services import Services
 from app.services.caseload import CaseloadView
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "caseload",
         help=_("what the home page shows you: your cases, follow-ups due, closures to approve"),
@@ -26,7 +29,7 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_assign)
 
 
-def cmd_caseload(args) -> int:
+def cmd_caseload(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         view = Services(opened).caseload.view()
@@ -81,7 +84,7 @@ def caseload_text(view: CaseloadView) -> str:
     return "\n".join(lines)
 
 
-def cmd_assign(args) -> int:
+def cmd_assign(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         services = Services(opened)

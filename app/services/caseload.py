@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from app import access
 from app.access import Action, Level
@@ -50,8 +51,8 @@ class CaseloadView:
     def total(self, state: str | None = None) -> int:
         return sum(n for s, _g, n in self.counts if state is None or s == state)
 
-    def as_json(self) -> dict:
-        def followup(d: DueFollowup) -> dict:
+    def as_json(self) -> dict[str, Any]:
+        def followup(d: DueFollowup) -> dict[str, Any]:
             return {
                 "case_number": d.case_number,
                 "name": d.full_name,

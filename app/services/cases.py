@@ -33,6 +33,7 @@ from app.i18n import _
 from app.services import workers
 from app.services.base import Change, VaultService
 from app.storage import cases_repo, new_cases, workflow_repo
+from app.storage.cases_repo import ListEntry
 from app.storage.connection import Connection
 
 _LIST_ENTRY = re.compile(r"(services|followups|referrals|notes)\[(\d+)\]")
@@ -112,8 +113,8 @@ class CaseFiles(VaultService):
         case_number: str,
         sections: set[str],
         what: str,
-        apply: Callable[[Case], None],
-        detail: dict | None = None,
+        apply: Callable[[Case], object],
+        detail: dict[str, Any] | None = None,
         after: Callable[[Connection, Case], None] | None = None,
     ) -> Change:
         """Load, check WRITE on every touched section, apply, validate, save, audit;
@@ -277,7 +278,7 @@ class CaseFiles(VaultService):
                         number=case_number
                     )
                 )
-            case = cases_repo.load_case(conn, case_id)
+            case = cases_repo.stored_case(conn, case_id)
             _closing(case_number, closed_on, reason)(case)
             problems = [
                 p
@@ -314,20 +315,20 @@ class CaseFiles(VaultService):
         self.require(Action.APPROVE_CLOSURE, case_number)
         case_id = self.case_id(case_number)
         request = workflow_repo.latest_request(self.conn, case_id)
-        me, now, comment = self.opened.user.name, _now(), comment.strip() or None
+        me, now, said = self.opened.user.name, _now(), comment.strip() or None
         if request is None or request.state != "pending":
-            return self._approve_closed(case_number, case_id, comment)
+            return self._approve_closed(case_number, case_id, said)
 
         def approve(conn: Connection, case: Case) -> None:
             workflow_repo.set_approval(conn, case_id, me, self.today().isoformat())
-            workflow_repo.decide(conn, request.id, "approved", me, now, comment)
+            workflow_repo.decide(conn, request.id, "approved", me, now, said)
 
         change = self._change(
             case_number,
             set(),
             "closure_approved",
             _closing(case_number, request.closed_on, request.reason),
-            {"requested_by": request.requested_by, "comment": comment},
+            {"requested_by": request.requested_by, "comment": said},
             after=approve,
         )
         return change

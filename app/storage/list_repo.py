@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from app.storage.connection import Connection
 
@@ -282,7 +283,7 @@ class DueFollowup:
 
 
 def followups_due(
-    conn, today: dt.date, until: dt.date, holder_id: int | None = None
+    conn: Connection, today: dt.date, until: dt.date, holder_id: int | None = None
 ) -> list[DueFollowup]:
     """Open cases' visits not done and due by `until` (overdue ones included), by due date;
     only the cases `holder_id` holds when given."""
@@ -291,7 +292,7 @@ def followups_due(
         " JOIN cases c ON c.id = f.case_id LEFT JOIN users u ON u.id = c.responsible_user_id"
         " WHERE f.done_on IS NULL AND f.due_on <= ? AND c.status = 'open'"
     )
-    args: list = [until.isoformat()]
+    args: list[Any] = [until.isoformat()]
     if holder_id is not None:
         sql += " AND c.responsible_user_id = ?"
         args.append(holder_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from app.storage.connection import Connection
 from app.storage.list_repo import GROUP_SQL, SHOWN_STATUS_SQL
@@ -107,7 +108,7 @@ _REQUEST_COLUMNS = (
 )
 
 
-def _request(row: tuple) -> ClosureRequest:
+def _request(row: tuple[Any, ...]) -> ClosureRequest:
     return ClosureRequest(row[0], row[1], dt.date.fromisoformat(row[2]), *row[3:])
 
 

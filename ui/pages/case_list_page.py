@@ -323,7 +323,7 @@ class CaseListPage(Page):
             followup_overdue=self.overdue_filter.isVisible() and self.overdue_filter.isChecked(),
             exploitation=self.exploitation_filter.code() if self._reads(Section.INTAKE) else None,
             origin_division=self.origin_filter.code() if self._reads(Section.PROFILE) else None,
-            holder_id=self.ctx.opened.user.id if self.mine_filter.isChecked() else None,
+            holder_id=self.ctx.vault.user.id if self.mine_filter.isChecked() else None,
         )
 
     def _filters_changed(self) -> None:

@@ -34,6 +34,7 @@ from app.services.referrals.base import (
 )
 from app.services.referrals.contacts import ContactBook
 from app.storage import cases_repo, new_cases, workflow_repo
+from app.storage.connection import inserted_id
 
 # Reasons a package is refused, beyond those app.referrals.package finds itself.
 UNKNOWN_SENDER = package.NOT_FROM_A_CONTACT

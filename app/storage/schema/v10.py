@@ -20,7 +20,7 @@ was merged into.
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 ALTER TABLE cases ADD COLUMN responsible_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL;
@@ -58,5 +58,5 @@ CREATE UNIQUE INDEX closure_requests_pending ON closure_requests(case_id) WHERE 
 """
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)
