@@ -106,12 +106,12 @@ class CaseFilePage(Page):
                 self.case_actions.connect_list(entries)
         self.header.save_clicked.connect(self.save_all)
         self.header.revert_clicked.connect(self.discard_all)
-        self.header.close_clicked.connect(self.actions.close_case)
-        self.header.reopen_clicked.connect(self.actions.reopen_case)
-        self.header.approve_clicked.connect(self.actions.approve_closure)
-        self.header.return_clicked.connect(self.actions.return_closure)
-        self.header.assign_clicked.connect(self.actions.assign)
-        self.header.pdf_clicked.connect(self.actions.export_pdf)
+        self.header.close_clicked.connect(self.case_actions.close_case)
+        self.header.reopen_clicked.connect(self.case_actions.reopen_case)
+        self.header.approve_clicked.connect(self.case_actions.approve_closure)
+        self.header.return_clicked.connect(self.case_actions.return_closure)
+        self.header.assign_clicked.connect(self.case_actions.assign)
+        self.header.pdf_clicked.connect(self.case_actions.export_pdf)
         self.referral_actions = ReferralActions(self)  # Refer... and Referral packages...
 
         self.empty = QLabel(self, objectName="case_file_empty")
