@@ -24,6 +24,7 @@ from app.context import AppContext
 from ui.application import create_application
 from ui.main_window import MainWindow
 from ui.pages import page_classes
+from ui.pages.case_list_page import CaseListPage
 from ui.runner import Runner
 
 
@@ -48,7 +49,7 @@ def main(argv: list[str]) -> int:
         window.runner.wait_for_idle(60_000)
         QApplication.processEvents()
     cases = window.page("cases")
-    rows = cases.model.rowCount() if cases is not None else 0
+    rows = cases.model.rowCount() if isinstance(cases, CaseListPage) else 0
     QApplication.processEvents()  # the first page painted
     elapsed = time.perf_counter() - started
     window.lock(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from app.cli import common
 from app.cli.common import Subparsers
@@ -137,7 +138,7 @@ def cmd_unit_key(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_rollup(args) -> int:
+def cmd_rollup(args: argparse.Namespace) -> int:
     threshold = _rollup_threshold(args.suppress)
     period = parse_period(args.period) if args.period else None
     opened = common.unlock(args.sign) if args.sign else None
@@ -158,7 +159,7 @@ def cmd_rollup(args) -> int:
     return 0
 
 
-def _rollup_lines(doc: dict, args) -> str:
+def _rollup_lines(doc: dict[str, Any], args: argparse.Namespace) -> str:
     """What the terminal shows: the counts by result and the first files that were not
     accepted (all of them are in rollup.json), never one line per file of 20,000."""
     counts: dict[str, int] = {}
@@ -188,7 +189,7 @@ def _rollup_lines(doc: dict, args) -> str:
     return "\n".join(lines)
 
 
-def cmd_evaluate(args) -> int:
+def cmd_evaluate(args: argparse.Namespace) -> int:
     doc = run_evaluation(
         [Path(f) for f in args.files], Path(args.out_dir), threshold=_threshold(args.suppress)
     )

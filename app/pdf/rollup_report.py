@@ -46,7 +46,8 @@ FIRST_FILES = 10  # problems listed by name in the report; rollup.json lists eve
 def _reported(rollup: dict[str, Any]) -> dict[str, list[str]]:
     """Units counted, by prefecture (the roll-up's `units`; older documents: the files')."""
     if isinstance(rollup.get("units"), dict):
-        return rollup["units"]
+        units: dict[str, list[str]] = rollup["units"]
+        return units
     out: dict[str, list[str]] = {}
     for f in rollup["files"]:
         if f["status"] == "accepted" and f.get("unit"):

@@ -104,7 +104,7 @@ def _series(scopes: dict[str, dict[str, Any] | None], periods: list[str]) -> dic
     """Per indicator the points over `periods` (scope None: missing), baseline, latest."""
     indicators: dict[str, list[dict[str, Any]]] = {}
     for indicator_id in INDICATOR_IDS:
-        points = []
+        points: list[dict[str, Any]] = []
         for label in periods:
             scope = scopes.get(label)
             found = (
@@ -126,7 +126,9 @@ def _series(scopes: dict[str, dict[str, Any] | None], periods: list[str]) -> dic
             n, d = found["numerator"], found["denominator"]
             points.append({"period": label, "numerator": n, "denominator": d, "value": share(n, d)})
         indicators[indicator_id] = points
-    baseline, latest, change = {}, {}, {}
+    baseline: dict[str, dict[str, Any]] = {}
+    latest: dict[str, dict[str, Any]] = {}
+    change: dict[str, Any] = {}
     for indicator_id, points in indicators.items():
         valued = [p for p in points if p["value"] is not None]
         if valued:

@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def write_evaluation_xlsx(doc: dict[str, Any], path: Path) -> None:
     """One sheet of every indicator by area and period (share, numerator, denominator; empty
     where a period is missing), one of baseline against latest. Written atomically."""
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = _("Indicators")[:31]
     periods = doc["periods"]
     sheet_cells.append(ws, [_("Area"), _("Indicator"), _("Figure"), *periods])
@@ -40,7 +41,7 @@ def write_evaluation_xlsx(doc: dict[str, Any], path: Path) -> None:
         cell.font = _BOLD
     scopes = [(_("Province"), doc["province"])]
     scopes += [(prefecture_label(code), s) for code, s in doc["prefectures"].items()]
-    figures = (
+    figures: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
         (_("Share"), lambda p: "" if p.get("missing") else share_text(p["value"])),
         (_("Numerator"), lambda p: "" if p.get("missing") else format_cell(p["numerator"])),
         (_("Denominator"), lambda p: "" if p.get("missing") else format_cell(p["denominator"])),

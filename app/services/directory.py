@@ -283,7 +283,7 @@ class Directory(VaultService):
             self.require_section(section, Level.READ, case_number)
         org = self.get(entry_id)
         case_id = self.case_id(case_number)
-        case = cases_repo.load_case(self.conn, case_id)
+        case = cases_repo.stored_case(self.conn, case_id)
         override = referrals.consent_or_override(case, override_reason)
         unit = self.opened.unit
         data = render_referral_letter(

@@ -326,7 +326,7 @@ def _span(case_id: int) -> tuple[int, int]:
     return (case_id * ROWS_PER_CASE, case_id * ROWS_PER_CASE + ROWS_PER_CASE - 1)
 
 
-def _forget(conn, rows: list[tuple[int, str, str]]) -> None:
+def _forget(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
     """Remove (rowid, text, scope) rows from the contentless indexes; call before they leave
     `search`."""
     # A contentless FTS5 table forgets a row only when given its tokens again, which come
@@ -347,7 +347,7 @@ def _forget(conn, rows: list[tuple[int, str, str]]) -> None:
     )
 
 
-def _unindex(conn, case_id: int) -> None:
+def _unindex(conn: Connection, case_id: int) -> None:
     """Drop a case's rows from every search index."""
     span = _span(case_id)
     old = conn.execute("SELECT id, c0, c1 FROM search_content WHERE id BETWEEN ? AND ?", span)
@@ -355,7 +355,7 @@ def _unindex(conn, case_id: int) -> None:
     conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", span)
 
 
-def index_rows(conn, rows: list[tuple[int, str, str]]) -> None:
+def index_rows(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
     """Add (rowid, text, scope) rows to every search index: `search` (trigrams, and the text),
     `search_chars` (1-2 characters), and for identity fields `search_identity` and
     `search_identity_chars` (schema v11)."""

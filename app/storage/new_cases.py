@@ -27,6 +27,7 @@ from app.storage.cases_repo import (
     index_rows,
     search_rows,
 )
+from app.storage.connection import Connection
 
 BATCH = 500  # cases per round of executemany: bounded memory, few calls
 
@@ -66,7 +67,9 @@ def insert_cases(
 def _insert_batch(conn: Connection, batch: list[Case], now: str, next_ids: dict[str, int]) -> None:
     """Write `batch`, taking ids from `next_ids` (table -> next free id), which it advances."""
     case_rows = []
-    list_rows: dict[str, list[tuple]] = {table: [] for table, _c, _v in LIST_COLUMNS.values()}
+    list_rows: dict[str, list[tuple[Any, ...]]] = {
+        table: [] for table, _c, _v in LIST_COLUMNS.values()
+    }
     search = []
     for case in batch:
         case.id = next_ids["cases"]

@@ -63,7 +63,7 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _matches(conn, table: str, phrase: str) -> Iterator[tuple[int, str, str]]:
+def _matches(conn: Connection, table: str, phrase: str) -> Iterator[tuple[int, str, str]]:
     """(rowid, text, scope) of the rows of FTS5 `table` matching `phrase`, newest case first,
     read as the caller iterates (text and scope from `search`'s content table, FTS5's
     `search_content`: id = rowid, c0 = text, c1 = scope)."""
@@ -74,7 +74,9 @@ def _matches(conn, table: str, phrase: str) -> Iterator[tuple[int, str, str]]:
     )
 
 
-def find(conn, query: str, scopes: set[str], limit: int | None = None) -> list[tuple[int, int]]:
+def find(
+    conn: Connection, query: str, scopes: set[str], limit: int | None = None
+) -> list[tuple[int, int]]:
     """[(case_id, rank)] of cases with `query` in a field of an allowed scope, best first."""
     query = query.strip()
     if not query or not scopes:

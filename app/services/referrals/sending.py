@@ -61,7 +61,7 @@ class Sending(Conflicts):
             self.require_section(section, Level.READ, case_number)
         recipient = self._verified_recipient(contact, case_number)
         case_id = self.case_id(case_number)
-        case = cases_repo.load_case(self.conn, case_id)
+        case = cases_repo.stored_case(self.conn, case_id)
         override = self.consent_or_override(case, override_reason)
         if not again:
             self._refuse_duplicate(case_id, case_number, recipient)
@@ -159,7 +159,7 @@ class Sending(Conflicts):
         return [s for s in sections.SHAREABLE if access.section_level(self.role, s) >= Level.READ]
 
     @staticmethod
-    def chosen_sections(chosen) -> list[str]:
+    def chosen_sections(chosen: Iterable[object]) -> list[str]:
         picked: list[str] = []
         for section in chosen:
             section = str(section).strip()

@@ -20,7 +20,7 @@ FTS5's 'delete' command given its tokens again (app/storage/cases_repo.py).
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 from app.storage.schema.v5 import char_tokens
 
 IDENTITY_SCOPES = frozenset(
@@ -43,7 +43,7 @@ def whole(text: str) -> str:
     return START + text + END
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)
     marks = ",".join("?" * len(IDENTITY_SCOPES))
     rows = conn.execute(
