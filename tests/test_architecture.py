@@ -29,7 +29,7 @@ _SQL_ELSEWHERE = {
     "app/services/referrals/base.py": 3,
     "app/services/referrals/conflicts.py": 4,
     "app/services/referrals/contacts.py": 7,
-    "app/services/referrals/receiving.py": 9,
+    "app/services/referrals/receiving.py": 8,
     "app/services/referrals/sending.py": 1,
     "app/services/sheet_export.py": 1,
     "app/services/transfer.py": 1,

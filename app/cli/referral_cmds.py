@@ -255,7 +255,7 @@ def cmd_refer(args: argparse.Namespace) -> int:
     )
 
 
-def cmd_receive(args) -> int:
+def cmd_receive(args: argparse.Namespace) -> int:
     got = _with_services(args.vault, lambda r: r.receive_file(args.file))
     texts = {
         "referral": _("Referral from {sender} received as case {number}."),

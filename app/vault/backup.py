@@ -263,7 +263,7 @@ def _check_members(archive: zipfile.ZipFile, source: str) -> None:
             )
 
 
-def _check_archive(fileobj, source: str) -> dict:
+def _check_archive(fileobj: IO[bytes], source: str) -> dict[str, Any]:
     """The manifest of a backup archive after every check, reading members in chunks."""
     try:
         with zipfile.ZipFile(fileobj) as archive:
@@ -280,7 +280,7 @@ def _check_archive(fileobj, source: str) -> dict:
                 with archive.open(name) as member:
                     head = member.read(16)
                     digest.update(head)
-                    for chunk in iter(lambda m=member: m.read(_CHUNK), b""):
+                    for chunk in iter(functools.partial(member.read, _CHUNK), b""):
                         digest.update(chunk)
                 if name == "vault.db" and head.startswith(b"SQLite format 3"):
                     raise _refusal(source, _("its database is not encrypted."))
@@ -348,7 +348,9 @@ def restore_backup(backup_file: Path, to_folder: Path) -> None:
             raise
 
 
-def _unpack(archive: zipfile.ZipFile, name: str, target: Path, manifest: dict, source: str) -> None:
+def _unpack(
+    archive: zipfile.ZipFile, name: str, target: Path, manifest: dict[str, Any], source: str
+) -> None:
     """Stream one member into `target`, checking its SHA-256 against the manifest again (the
     file could have changed since it was checked)."""
     digest = hashlib.sha256()

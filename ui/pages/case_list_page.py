@@ -33,7 +33,6 @@ from app import access
 from app.access import Action, Level
 from app.codes import FUJIAN_PREFECTURES, CaseState, Exploitation, Group, Section
 from app.i18n import N_, _, format_number
-from app.services.base import Change
 from app.services.workers import may_hold
 from app.storage.list_repo import CaseFilter
 from ui.models.case_list_model import CaseListModel, Column, masked_columns

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.codes import CaseState, ClosureReason, Group, Role, label
 from app.i18n import _, format_date, format_number
 from app.services.caseload import CaseloadView
-from app.services.workers import HOLDER_ROLES
+from app.services.workers import may_hold
 from ui.models.followups_model import when_text
 from ui.pages.base import Page
 from ui.pages.case_list_page import case_changes
@@ -302,7 +302,7 @@ class HomePage(Page):
                 if overdue > 1
                 else _("1 follow-up visit of your cases is overdue.")
             )
-        holds_cases = view.role in HOLDER_ROLES
+        holds_cases = may_hold(view.role)
         self.caseload.setVisible(holds_cases)
         self.caseload_title.setText(
             _("My caseload: {n} cases").format(n=format_number(view.total()))
@@ -384,7 +384,7 @@ class HomePage(Page):
 
         self.navigate.emit(
             "cases",
-            CaseFilter(status=state, group=group, holder_id=self.ctx.opened.user.id),
+            CaseFilter(status=state, group=group, holder_id=self.ctx.vault.user.id),
         )
 
 

@@ -14,7 +14,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app.access import Action
 from app.domain.model import Case
@@ -112,7 +112,7 @@ class Receiving(ContactBook):
         return self.receive(raw, source)
 
     def _refused(
-        self, refused: PackageRefused, source: str, sender: Contact | None, detail: dict
+        self, refused: PackageRefused, source: str, sender: Contact | None, detail: dict[str, Any]
     ) -> NoReturn:
         """Audit a refused package in its own transaction, then raise the message."""
         detail = {"reason": refused.reason, **detail}
