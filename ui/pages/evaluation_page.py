@@ -53,7 +53,7 @@ PROVINCE = ""
 class EvaluationPage(Page):
     page_id = "evaluation"
     office = True  # the PJC Office's work, not a shelter's
-    actions = (access.Action.EXPORT_SUMMARY,)
+    page_actions = (access.Action.EXPORT_SUMMARY,)
 
     def __init__(self, ctx: AppContext | None, runner: Runner, parent: QWidget | None = None):
         super().__init__(ctx, runner, parent)  # type: ignore[arg-type]  # no vault needed
