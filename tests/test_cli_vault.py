@@ -132,7 +132,7 @@ def test_a_damaged_database(make_vault, cli, tmp_path, table, command):
     else:
         done = cli("user", "list", str(vault_folder), env=credentials())
     if command == "backup":
-        _one_clear_line(done, "could not be copied (database disk image is malformed)")
+        _one_clear_line(done, "database is damaged; no backup was written")
     else:
         _one_clear_line(done, "is damaged")
         assert "restore the vault from a backup" in done.err
