@@ -216,3 +216,19 @@ def test_the_receiving_unit_does_not_count_a_received_case_as_opened(units):
 
 def _by_id(doc: dict, table: str) -> dict:
     return next(t for t in doc["tables"] if t["id"] == table)
+
+
+def test_a_later_reply_takes_back_what_an_earlier_one_added(units):
+    shelter, hospital, number, _sent = _referred(units, ["profile"])
+    cases = units.services("hospital", "wang").cases
+    cases.save_note(number, Note(dt.date(2026, 11, 20), "notes", "written in error"))
+    shelter.receive(hospital.reply(number, units.outbox).path.read_bytes())
+    assert "written in error" in [n.text for n in _shelter_notes(units)]
+    note = next(n for n in cases.open_case(number).notes if n.text == "written in error")
+    cases.delete_note(number, note.id)
+    shelter.receive(hospital.reply(number, units.outbox).path.read_bytes())
+    assert "written in error" not in [n.text for n in _shelter_notes(units)]
+
+
+def _shelter_notes(units) -> list[Note]:
+    return units.services("shelter", "wang").cases.open_case(CONSENTED).notes

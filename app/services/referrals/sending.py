@@ -203,8 +203,8 @@ class Sending(Conflicts):
         completed: bool = False,
         referral: str | None = None,
     ) -> PackageWritten:
-        """Send back what this vault recorded in a referred case: its services, follow-ups and
-        notes, in the sections the signed-in role may read. Each reply of a referral has the
+        """Send back what this vault holds of a referred case: its services, follow-ups and
+        notes, in the sections the signed-in role may read, each as it is now. Each reply of a referral has the
         next number, so the sender applies them in order. `referral` (a referral id or its
         beginning) must be the one the case came with, when given."""
         self.require(Action.REPLY_TO_REFERRAL, case_number)
@@ -218,11 +218,11 @@ class Sending(Conflicts):
                 continue
             lists_only = section not in sent_sections
             given = base.get(section) if not lists_only else sections.empty_keyed(section)
-            mine = sections.keyed_content(
+            # Every reply carries all of them, changed or not: a later reply then also takes
+            # back what an earlier one added and was removed since.
+            reply_content[section] = sections.keyed_content(
                 case, section, entry_ids, lists_only=lists_only, base=given
             )
-            if not sections.same(mine, given):
-                reply_content[section] = mine
         status = ReferralStatus.COMPLETED if completed else ReferralStatus.ACCEPTED
         seq = row["reply_seq"] + 1
         payload = {
