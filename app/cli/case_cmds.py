@@ -72,16 +72,13 @@ def _terminal_progress(done: int, total: int) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     raw = _read_input(args.file)
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         result = Services(opened).transfer.import_cases(
             raw,
             source=Path(args.file).name,
             skip_invalid=args.skip_invalid,
             progress=_terminal_progress,
         )
-    finally:
-        opened.lock()
     for problem in result.skipped:
         print(_("skipped: {problem}").format(problem=problem), file=sys.stderr)
     skipped = len({p.case_number for p in result.skipped})
@@ -99,12 +96,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         data, count = Services(opened).transfer.export_cases(args.cases)
         atomic_write_bytes(args.out, data)
-    finally:
-        opened.lock()
     common.emit(
         args,
         {"file": args.out, "cases": count},
@@ -114,11 +108,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         found = Services(opened).lists.find(args.query)
-    finally:
-        opened.lock()
     result = [
         {
             "case_number": f.row.case_number,
@@ -158,12 +149,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_case_pdf(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         data = Services(opened).documents.case_pdf(args.number)
         atomic_write_bytes(args.out, data)
-    finally:
-        opened.lock()
     print(
         _("Case file written to {file}. The PDF is not encrypted: keep it safe.").format(
             file=args.out

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -44,6 +46,17 @@ def new_passphrase(prompt: str | None = None) -> str:
     if _ask(_("new passphrase again"), secret=True) != first:
         raise AftercareError(_("The two passphrases differ; nothing was changed."))
     return first
+
+
+@contextlib.contextmanager
+def session(folder: str | Path) -> Iterator[OpenVault]:
+    """The vault unlocked with the user's credentials for one command, locked however the
+    command ends."""
+    opened = unlock(folder)
+    try:
+        yield opened
+    finally:
+        opened.lock()
 
 
 def unlock(folder: str | Path) -> OpenVault:

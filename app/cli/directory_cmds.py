@@ -23,11 +23,8 @@ T = TypeVar("T")
 
 
 def _with_directory(vault: str, work: Callable[[Directory], T]) -> T:
-    opened = common.unlock(vault)
-    try:
+    with common.session(vault) as opened:
         return work(Services(opened).directory)
-    finally:
-        opened.lock()
 
 
 def _fields(p: argparse.ArgumentParser, *, adding: bool) -> None:

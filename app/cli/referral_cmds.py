@@ -145,11 +145,8 @@ def _read(path: str) -> bytes:
 
 
 def _with_services(vault: str, work: Callable[[Referrals], T]) -> T:
-    opened = common.unlock(vault)
-    try:
+    with common.session(vault) as opened:
         return work(Services(opened).referrals)
-    finally:
-        opened.lock()
 
 
 def _contact_json(contact: Contact) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -96,13 +97,10 @@ def register(sub: Subparsers) -> None:
 def cmd_summary(args: argparse.Namespace) -> int:
     threshold = _threshold(args.suppress) if args.suppress is not None else None
     parse_period(args.period)  # a wrong period is a usage mistake: say so before unlocking
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         reports = Services(opened).reports
         doc = reports.build_summary(args.period, threshold)
         digest = reports.write_summary(doc, Path(args.out), Path(args.pdf) if args.pdf else None)
-    finally:
-        opened.lock()
     common.emit(
         args,
         {
@@ -120,11 +118,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_unit_key(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         record = Services(opened).reports.unit_key()
-    finally:
-        opened.lock()
     text = json.dumps(record, indent=1, sort_keys=True) + "\n"
     if args.out:
         atomic_write_bytes(args.out, text.encode(), mode=0o644)
@@ -141,8 +136,7 @@ def cmd_unit_key(args: argparse.Namespace) -> int:
 def cmd_rollup(args: argparse.Namespace) -> int:
     threshold = _rollup_threshold(args.suppress)
     period = parse_period(args.period) if args.period else None
-    opened = common.unlock(args.sign) if args.sign else None
-    try:
+    with common.session(args.sign) if args.sign else contextlib.nullcontext() as opened:
         sign = Services(opened).reports.sign_rollup if opened is not None else None
         doc = run_rollup(
             [Path(f) for f in args.files],
@@ -152,9 +146,6 @@ def cmd_rollup(args: argparse.Namespace) -> int:
             period=period,
             sign=sign,
         )
-    finally:
-        if opened is not None:
-            opened.lock()
     common.emit(args, {"period": doc["period"], "files": doc["files"]}, _rollup_lines(doc, args))
     return 0
 

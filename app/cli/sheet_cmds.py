@@ -96,8 +96,7 @@ def _mapping(args: argparse.Namespace, importer: SheetImport, book: Workbook) ->
 
 def cmd_import_sheet(args: argparse.Namespace) -> int:
     book = sheets.read_file(args.file)
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         importer = SheetImport(opened)
         mapping = _mapping(args, importer, book)
         preview = importer.preview(book, mapping, skip_rows=args.skip_row)
@@ -108,8 +107,6 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
             common.emit(args, _summary(preview, imported=0), _dry_line(preview, args.dry_run))
             return 0 if preview.ok else 1
         result = importer.commit(preview, progress=_terminal_progress)
-    finally:
-        opened.lock()
     common.emit(
         args,
         _summary(preview, imported=result.imported),
@@ -204,12 +201,9 @@ def _export_target(out: str) -> Path:
 
 def cmd_export_sheet(args: argparse.Namespace) -> int:
     _export_target(args.out)
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         result = SheetExport(opened).export_htcds()
         atomic_write_bytes(args.out, result.data)
-    finally:
-        opened.lock()
     common.emit(
         args,
         {"file": args.out, "cases": result.exported, "left_out": result.left_out},

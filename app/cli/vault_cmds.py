@@ -130,19 +130,17 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_recovery_kit(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
-        kit.new_recovery_kit(opened, args.out)
-    except kit.KitNotWritten as exc:
-        # The old code no longer works: this is the only chance to see the new one.
-        print(
-            _(
-                "The new recovery code (write it down now, seal it, keep it apart from this laptop):\n\n    {code}\n"
-            ).format(code=exc.code)
-        )
-        raise
-    finally:
-        opened.lock()
+    with common.session(args.vault) as opened:
+        try:
+            kit.new_recovery_kit(opened, args.out)
+        except kit.KitNotWritten as exc:
+            # The old code no longer works: this is the only chance to see the new one.
+            print(
+                _(
+                    "The new recovery code (write it down now, seal it, keep it apart from this laptop):\n\n    {code}\n"
+                ).format(code=exc.code)
+            )
+            raise
     print(
         _(
             "New recovery kit written to {file}; the old recovery code no longer works. The PDF "
@@ -153,57 +151,42 @@ def cmd_recovery_kit(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         access.require(opened, Action.MANAGE_USERS)
         user = opened.add_user(
             args.name,
             args.role,
             common.new_passphrase(_("passphrase for {name}").format(name=args.name)),
         )
-    finally:
-        opened.lock()
     print(_("User “{name}” added as {role}.").format(name=user.name, role=user.role))
     return 0
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         opened.remove_user(args.name)
-    finally:
-        opened.lock()
     print(_("User “{name}” removed; the data key was rotated.").format(name=args.name))
     return 0
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         access.require(opened, Action.MANAGE_USERS)
         users = opened.users()
-    finally:
-        opened.lock()
     common.emit(args, [u.__dict__ for u in users], "\n".join(f"{u.name}\t{u.role}" for u in users))
     return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         opened.change_passphrase(common.passphrase(), common.new_passphrase())
-    finally:
-        opened.lock()
     print(_("Passphrase changed."))
     return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         result = Services(opened).audit_trail.verify()
-    finally:
-        opened.lock()
     if result.ok:
         common.emit(
             args,
@@ -222,11 +205,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_show(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         found = Services(opened).audit_trail.entries(case_number=args.case)
-    finally:
-        opened.lock()
     lines = [
         f"{e.id}\t{e.at}\t{e.user_name or '-'}\t{e.action}\t{e.case_number or ''}\t{json.dumps(e.detail, ensure_ascii=False) if e.detail else ''}"
         for e in reversed(found)
@@ -236,11 +216,8 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         info = Services(opened).backups.write_to(Path(args.out))
-    finally:
-        opened.lock()
     common.emit(
         args,
         {"file": str(info.path), "sha256": info.sha256, "size": info.size},

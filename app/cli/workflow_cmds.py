@@ -30,11 +30,8 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         view = Services(opened).caseload.view()
-    finally:
-        opened.lock()
     common.emit(args, view.as_json(), caseload_text(view))
     return 0
 
@@ -85,13 +82,10 @@ def caseload_text(view: CaseloadView) -> str:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    opened = common.unlock(args.vault)
-    try:
+    with common.session(args.vault) as opened:
         services = Services(opened)
         services.caseload.assign(args.number, args.to)
         holder = services.caseload.holder(args.number)
-    finally:
-        opened.lock()
     common.emit(
         args,
         {"case_number": args.number, "responsible": holder},
