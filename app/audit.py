@@ -211,6 +211,7 @@ ACTION_LABELS: dict[str, str] = {
     "case_closure_requested": N_("Closure requested"),
     "case_closure_returned": N_("Closure returned"),
     "case_assigned": N_("Case assigned"),
+    "case_visit_recorded": N_("Follow-up visit recorded"),
     "case_draft_saved": N_("Draft kept at lock"),
     "case_draft_discarded": N_("Draft discarded"),
     "case_pdf_printed": N_("Case file printed to PDF"),

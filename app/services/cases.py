@@ -175,6 +175,17 @@ class CaseFiles(VaultService):
             )
         return entry
 
+    def _stored_followup(self, case_number: str, followup_id: int) -> Followup:
+        """A follow-up not yet done, as stored."""
+        stored = self._stored_entry(case_number, "followups", followup_id)
+        if not isinstance(stored, Followup) or stored.done_on is not None:
+            raise AftercareError(
+                _("That follow-up of case {number} was already recorded as done.").format(
+                    number=case_number
+                )
+            )
+        return stored
+
     def _save_entry(
         self, case_number: str, attribute: str, entry: ListEntry, section: str
     ) -> Change:
@@ -231,8 +242,49 @@ class CaseFiles(VaultService):
     def save_followup(self, case_number: str, followup: Followup) -> Change:
         return self._save_entry(case_number, "followups", followup, Section.FOLLOWUPS)
 
+    def reschedule_followup(self, case_number: str, followup_id: int, due_on: dt.date) -> Change:
+        """Move a visit not yet made to another day."""
+        stored = self._stored_followup(case_number, followup_id)
+        stored.due_on = due_on
+        return self.save_followup(case_number, stored)
+
     def delete_followup(self, case_number: str, followup_id: int) -> Change:
         return self._delete_entry(case_number, "followups", followup_id)
+
+    def record_visit(
+        self,
+        case_number: str,
+        followup_id: int,
+        visit: Followup,
+        next_due: dt.date | None = None,
+    ) -> Change:
+        """Record the visit made for the scheduled follow-up `followup_id` (its day, living
+        conditions and notes: `visit`'s), which completes it, and schedule the next one on
+        `next_due` when given; both in one save. The Change names the completed entry."""
+        if visit.done_on is None:
+            raise AftercareError(_("Give the day of the visit."))
+        stored = self._stored_followup(case_number, followup_id)
+        done = Followup(stored.due_on, visit.done_on, visit.living_conditions, visit.notes)
+        done.id = followup_id
+        following = Followup(next_due) if next_due is not None else None
+
+        def apply(case: Case) -> None:
+            case.followups = [done if f.id == followup_id else f for f in case.followups]
+            if following is not None:
+                case.followups.append(following)
+
+        def stamp(conn: Connection, _case: Case) -> None:
+            for entry in (done, following):
+                if entry is not None and entry.id is not None:
+                    workflow_repo.stamp_entry(
+                        conn, "followups", entry.id, self.opened.user.name, _now()
+                    )
+
+        detail = {"next_due": next_due.isoformat() if next_due else None}
+        change = self._change(
+            case_number, {Section.FOLLOWUPS}, "visit_recorded", apply, detail, after=stamp
+        )
+        return Change(change.case_number, change.case_id, change.what, Section.FOLLOWUPS, done.id)
 
     def save_referral(self, case_number: str, referral: Referral) -> Change:
         return self._save_entry(case_number, "referrals", referral, Section.REFERRALS)

@@ -135,3 +135,40 @@ def test_recent_cases_are_the_ones_i_opened_last(team: Team):
 def test_followups_due_names_the_holder(team: Team):
     due = list_repo.followups_due(team.conn, TODAY, TODAY + dt.timedelta(days=14))
     assert due and {d.holder for d in due} == {"wang"}
+
+
+def test_a_visit_completes_its_follow_up_and_schedules_the_next(team: Team):
+    from app.domain import Followup
+    from app.domain.validation import InvalidCase
+
+    caseworker = team.services("caseworker")
+    planted = caseworker.cases.open_case(PLANTED)
+    overdue = next(f for f in planted.followups if f.due_on == dt.date(2026, 11, 20))
+    visit = Followup(dt.date.min, TODAY, "needs_support", "Lost her job; looking for work.")
+    before = vault_state(team.conn)
+    with pytest.raises(InvalidCase):  # a visit before the case was opened
+        caseworker.cases.record_visit(
+            PLANTED, overdue.id, Followup(dt.date.min, dt.date(2020, 1, 1))
+        )
+    with pytest.raises(AccessDenied):
+        team.services("supervisor").cases.record_visit(PLANTED, overdue.id, visit)
+    trail = ("audit", "meta")  # the refusal and an unlock are audited (meta: the chain head)
+    state = vault_state(team.conn)
+    assert {k: v for k, v in state.items() if k not in trail} == {
+        k: v for k, v in before.items() if k not in trail
+    }
+    caseworker.cases.record_visit(PLANTED, overdue.id, visit, TODAY + dt.timedelta(days=30))
+    followups = caseworker.cases.open_case(PLANTED).followups
+    done = next(f for f in followups if f.id == overdue.id)
+    assert (done.due_on, done.done_on, done.living_conditions) == (
+        overdue.due_on,
+        TODAY,
+        "needs_support",
+    )
+    assert [f.due_on for f in followups if f.done_on is None][-1] == TODAY + dt.timedelta(days=30)
+    entry = audit.entries(team.conn, action="case_visit_recorded")[0]
+    assert entry.detail["next_due"] == (TODAY + dt.timedelta(days=30)).isoformat()
+    with pytest.raises(AftercareError, match="already recorded as done"):
+        caseworker.cases.record_visit(PLANTED, overdue.id, visit)
+    caseworker.cases.reschedule_followup(PLANTED, followups[-1].id, TODAY + dt.timedelta(days=9))
+    assert caseworker.cases.open_case(PLANTED).followups[-1].due_on == TODAY + dt.timedelta(days=9)

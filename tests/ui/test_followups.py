@@ -68,8 +68,9 @@ def test_the_page_lists_overdue_and_soon_due_visits(page):
         assert cell(model, row, Column.WHEN) == when_text(expected.due_on, TODAY)
         background = cell(model, row, Column.WHEN, Qt.ItemDataRole.BackgroundRole)
         assert (background == OVERDUE_BACKGROUND) is expected.overdue
+    cases = len({d.case_id for d in overdue})
     assert page.summary.text() == (
-        f"{len(overdue)} overdue, {len(due) - len(overdue)} due in the next 14 days"
+        f"{len(overdue)} overdue ({cases} cases), {len(due) - len(overdue)} due in the next 14 days"
     )
     assert not page.empty_label.isVisible()
 

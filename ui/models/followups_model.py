@@ -31,9 +31,10 @@ class Column(IntEnum):
     NAME = 1
     DUE = 2
     WHEN = 3
+    WORKER = 4
 
 
-_HEADERS = (N_("Case number"), N_("Name"), N_("Due"), N_("When"))
+_HEADERS = (N_("Case number"), N_("Name"), N_("Due"), N_("When"), N_("Worker"))
 
 
 def when_text(due: dt.date, today: dt.date) -> str:
@@ -67,6 +68,9 @@ class FollowupsModel(QAbstractTableModel):
     def followup(self, row: int) -> DueFollowup:
         return self._due[row]
 
+    def shown(self) -> list[DueFollowup]:
+        return list(self._due)
+
     def overdue_count(self) -> int:
         return sum(1 for d in self._due if d.overdue)
 
@@ -88,10 +92,13 @@ class FollowupsModel(QAbstractTableModel):
                 return access.MASK if self._mask_names else due.full_name
             if column == Column.DUE:
                 return format_date(due.due_on)
+            if column == Column.WORKER:
+                return due.holder or _("not assigned")
             return when_text(due.due_on, self._today())
         if role == Qt.ItemDataRole.UserRole:
             name = None if self._mask_names else due.full_name
-            return (due.case_number, name, due.due_on, (due.due_on - self._today()).days)[column]
+            days = (due.due_on - self._today()).days
+            return (due.case_number, name, due.due_on, days, due.holder)[column]
         # Only the "when" cell is marked: a page of overdue visits stays readable, not a wall
         # of colour.
         if due.overdue and column == Column.WHEN:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.access import Action, allowed
 from app.codes import Section, label
 from app.domain.model import Case
-from app.i18n import _, current_locale
+from app.i18n import _
 from app.services.referrals import (
     PackageWritten,
     ReferralRecord,
@@ -42,11 +42,6 @@ CONSENT_GIVEN_STYLE = "background: #e8f3ec; color: #1d5b32; border-radius: 4px; 
 CONSENT_MISSING_STYLE = (
     "background: #fdf3e1; color: #7a4b00; border-radius: 4px; padding: 8px 10px;"
 )
-
-
-def list_separator() -> str:
-    """Chinese lists names with 、, English with a comma."""
-    return "、" if current_locale().startswith("zh") else ", "
 
 
 class ReferDialog(QDialog):
@@ -224,7 +219,7 @@ class ReferDialog(QDialog):
             _(
                 "Notes written under {sections} go with the Notes section, although those "
                 "sections are not sent. Untick Notes to keep them here."
-            ).format(sections=list_separator().join(label(Section, s) for s in travelling))
+            ).format(sections=", ".join(label(Section, s) for s in travelling))
         )
         self.notes_note.setVisible(bool(travelling))
         waiting = self.waiting()
