@@ -84,6 +84,16 @@ def _(message: str) -> str:
     return translated
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for the count `n` ("1 case", "2 cases"; Chinese has one form);
+    format it with `n` (and its other fields) afterwards, as with `_()`."""
+    translated = _translations.ngettext(singular, plural, n)
+    source = singular if n == 1 else plural
+    if translated not in (singular, plural) and placeholders(translated) != placeholders(plural):
+        return source
+    return translated
+
+
 @functools.cache
 def _translations_for(locale: str) -> gettext.NullTranslations:
     return _load(locale)

@@ -30,3 +30,20 @@ def _written_actions() -> set[str]:
 def test_every_written_action_has_a_label():
     missing = sorted(_written_actions() - set(ACTION_LABELS))
     assert not missing, f"audit actions without a label in app/audit.py ACTION_LABELS: {missing}"
+
+
+def test_details_read_as_words_in_both_languages():
+    from app import i18n
+    from ui.models.audit_model import detail_text
+
+    detail = {"sections": ["legal", "medical"], "key_rotated": True, "role": "caseworker"}
+    english = detail_text(detail)
+    assert "sections: " in english and "['legal'" not in english
+    assert "data key rotated: yes" in english
+    try:
+        i18n.set_locale("zh_CN")
+        chinese = detail_text(detail)
+    finally:
+        i18n.set_locale("en")
+    assert "[" not in chinese and "legal" not in chinese and "caseworker" not in chinese
+    assert "：" in chinese and "；" in chinese

@@ -11,7 +11,7 @@ from app.cli.common import Subparsers
 from app.demo_vault import create_demo_vault
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import Services
 
 
@@ -89,7 +89,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             "skipped": [str(p) for p in result.skipped],
             "sha256": result.sha256,
         },
-        _("{n} cases imported.").format(n=result.imported)
+        ngettext(
+            "{n} case imported.",
+            "{n} cases imported.",
+            result.imported,
+        ).format(n=result.imported)
         + (" " + _("{n} skipped.").format(n=skipped) if skipped else ""),
     )
     return 0
@@ -102,7 +106,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     common.emit(
         args,
         {"file": args.out, "cases": count},
-        _("{n} cases written to {file}.").format(n=count, file=args.out),
+        ngettext(
+            "{n} case written to {file}.",
+            "{n} cases written to {file}.",
+            count,
+        ).format(n=count, file=args.out),
     )
     return 0
 

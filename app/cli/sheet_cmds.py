@@ -13,7 +13,7 @@ from app.cli.common import Subparsers
 from app.codes import CaseStatus, Sex, label
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.interchange import sheets
 from app.interchange.mapping import NAME_ORDERS, Mapping, check_pattern
 from app.interchange.sheets import Workbook
@@ -110,7 +110,10 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
     common.emit(
         args,
         _summary(preview, imported=result.imported),
-        _("{n} cases imported from {rows} rows.").format(n=result.imported, rows=result.rows)
+        _("{cases} imported from {rows}.").format(
+            cases=ngettext("{n} case", "{n} cases", result.imported).format(n=result.imported),
+            rows=ngettext("{n} row", "{n} rows", result.rows).format(n=result.rows),
+        )
         + (
             " " + _("Rows skipped: {rows}.").format(rows=", ".join(map(str, result.skipped_rows)))
             if result.skipped_rows
@@ -123,10 +126,16 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
 def _dry_line(preview: Preview, dry_run: bool) -> str:
     count = len(preview.cases)
     if preview.ok:
-        return _("{n} rows can be imported; nothing was written (dry run).").format(n=count)
-    line = _("{count} problems in {source}; nothing was imported.").format(
-        count=len(preview.problems), source=preview.source
-    )
+        return ngettext(
+            "{n} row can be imported; nothing was written (dry run).",
+            "{n} rows can be imported; nothing was written (dry run).",
+            count,
+        ).format(n=count)
+    line = ngettext(
+        "{count} problem in {source}; nothing was imported.",
+        "{count} problems in {source}; nothing was imported.",
+        len(preview.problems),
+    ).format(count=len(preview.problems), source=preview.source)
     return line + (" " + _("(dry run)") if dry_run else "")
 
 
@@ -207,12 +216,18 @@ def cmd_export_sheet(args: argparse.Namespace) -> int:
     common.emit(
         args,
         {"file": args.out, "cases": result.exported, "left_out": result.left_out},
-        _("{n} cases written to {file}.").format(n=result.exported, file=args.out)
+        ngettext(
+            "{n} case written to {file}.",
+            "{n} cases written to {file}.",
+            result.exported,
+        ).format(n=result.exported, file=args.out)
         + (
             " "
-            + _("{n} cases left out: no standing consent to data sharing.").format(
-                n=result.left_out
-            )
+            + ngettext(
+                "{n} case left out: no standing consent to data sharing.",
+                "{n} cases left out: no standing consent to data sharing.",
+                result.left_out,
+            ).format(n=result.left_out)
             if result.left_out
             else ""
         ),

@@ -17,7 +17,7 @@ from app.cli import common
 from app.cli.common import Subparsers
 from app.codes import Role
 from app.errors import AccessDenied, AftercareError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import Services
 from app.vault import backup, kit
 from app.vault.vault import Vault
@@ -191,7 +191,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         common.emit(
             args,
             result.__dict__,
-            _("The audit trail holds: {n} entries verified.").format(n=result.entries),
+            ngettext(
+                "The audit trail holds: {n} entry verified.",
+                "The audit trail holds: {n} entries verified.",
+                result.entries,
+            ).format(n=result.entries),
         )
         return 0
     common.emit(args, result.__dict__, "")

@@ -13,7 +13,7 @@ from app.codes import Section
 from app.domain.model import Case
 from app.domain.validation import Problem
 from app.errors import AftercareError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.interchange import cases_v1
 from app.interchange.cases_v1 import InvalidDocument
 from app.services.base import VaultService
@@ -88,9 +88,11 @@ class Transfer(VaultService):
         taken = cases_repo.existing_numbers(self.conn, [c.case_number for c in cases])
         if taken:
             raise AftercareError(
-                _("{count} case numbers already exist in this vault: {numbers}").format(
-                    count=len(taken), numbers=", ".join(sorted(taken)[:10])
-                )
+                ngettext(
+                    "{count} case number already exists in this vault: {numbers}",
+                    "{count} case numbers already exist in this vault: {numbers}",
+                    len(taken),
+                ).format(count=len(taken), numbers=", ".join(sorted(taken)[:10]))
             )
         return self._insert_all(cases, detail, progress)
 

@@ -47,7 +47,7 @@ def test_problems_are_printed_by_row_and_cell_and_nothing_is_written(team, tmp_p
         "--case-numbers", "FZ-2024-{n:04d}", "--save-mapping", str(mapping), env=wang,
     )  # fmt: skip
     assert done.code == 0, done.err
-    assert "1 cases imported from 2 rows. Rows skipped: 4." in done.out
+    assert "1 case imported from 2 rows. Rows skipped: 4." in done.out
     assert cases_repo.case_id(conn, "FZ-2024-0001") is not None
     assert b"FZ-2024-{n:04d}" in mapping.read_bytes()
 
@@ -62,7 +62,7 @@ def test_export_sheet_writes_the_htcds_workbook(team, tmp_path, cli):
         env=helpers.credentials("chen"),
     )  # fmt: skip
     assert done.code == 0, done.err
-    assert done.out.startswith(f"1 cases written to {out}.")
+    assert done.out.startswith(f"1 case written to {out}.")
     assert out.read_bytes()[:2] == b"PK"
     refused = cli("export-sheet", str(team.folder), "--out", str(out), env=wang)
     assert refused.code == 1 and "may not" in refused.err

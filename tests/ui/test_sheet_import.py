@@ -156,7 +156,7 @@ def test_generic_sheet_mapped_by_hand_bad_cell_then_skipped(qtbot, window, tmp_p
     row, column, header, message = texts[0]
     assert (row, column, header) == ("3", "B", "Born")
     assert "2024-13-45" in message
-    assert "1 problems in 1 rows" in preview.advice.text()
+    assert "1 problem in 1 row." in preview.advice.text()
     model = preview.model
     bad = model.row_of(3)
     assert model.flags(model.index(bad, Column.SKIP)) & Qt.ItemFlag.ItemIsUserCheckable
@@ -281,8 +281,8 @@ def test_export_for_partners_leaves_out_cases_without_consent(qtbot, window, tmp
     assert written.exists()
     box = window.findChild(QMessageBox, "htcds_export_done")
     assert box is not None
-    assert "1 cases written" in box.text()
-    assert "1 cases left out: no standing consent to data sharing." in box.text()
+    assert "1 case written" in box.text()
+    assert "1 case left out: no standing consent to data sharing." in box.text()
     back = SheetImport(window.ctx.opened).open(written)
     assert SheetImport(window.ctx.opened).detect(back).template == htcds.SINGLE_SELECT
     box.close()

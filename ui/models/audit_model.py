@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app import audit
-from app.codes import Role, label
+from app.codes import Role, Section, label
 from app.i18n import N_, _, format_datetime
 
 if TYPE_CHECKING:
@@ -61,16 +61,29 @@ def local_time(at: str) -> str:
     return format_datetime(moment.astimezone(), "medium")
 
 
-def detail_text(detail: dict) -> str:
+def _value_text(key: str, value: object) -> str:
+    """One detail's value in words: codes by their labels, lists joined, yes for true."""
+    if isinstance(value, list | tuple):
+        return _(", ").join(_value_text(key, item) for item in value)
+    if key == "role" and isinstance(value, str):
+        return label(Role, value)
+    if key == "sections" and isinstance(value, str):
+        return label(Section, value)
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return str(value)
+
+
+def detail_text(detail: dict[str, object]) -> str:
+    """The entry's details as a phrase per detail ("sections: legal aid, medical care"), in
+    the window's language; keys this table does not know are shown as they are."""
     parts = []
     for key, value in sorted(detail.items()):
-        if key == "role":
-            value = label(Role, value)
-        elif value is True:
-            value = _("yes")
         name = _(_DETAIL_KEYS[key]) if key in _DETAIL_KEYS else key
-        parts.append(f"{name}: {value}")
-    return "; ".join(parts)
+        parts.append(_("{name}: {value}").format(name=name, value=_value_text(key, value)))
+    return _("; ").join(parts)
 
 
 class Column(IntEnum):

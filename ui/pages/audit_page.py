@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app import access
 from app import audit as audit_trail
 from app.audit import ACTION_LABELS, action_label
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 from ui.models.audit_model import LIMIT, AuditModel, Column
 from ui.pages.base import Page
 from ui.widgets.date_edit import DateEdit
@@ -149,7 +149,9 @@ class AuditPage(Page):
             text = _("Showing the latest {n} entries; narrow the filters to see older ones.")
             self.count_label.setText(text.format(n=format_number(LIMIT)))
         else:
-            self.count_label.setText(_("{n} entries").format(n=format_number(rows)))
+            self.count_label.setText(
+                ngettext("{n} entry", "{n} entries", rows).format(n=format_number(rows))
+            )
 
     def verify(self) -> None:
         if not self.ctx.is_unlocked:
@@ -170,9 +172,11 @@ class AuditPage(Page):
         if result.ok:
             self.verify_result.setStyleSheet("color: #1f6f3f;")
             self.verify_result.setText(
-                _("The chain is intact: {n} entries checked, none changed or missing.").format(
-                    n=format_number(result.entries)
-                )
+                ngettext(
+                    "The chain is intact: {n} entry checked, none changed or missing.",
+                    "The chain is intact: {n} entries checked, none changed or missing.",
+                    result.entries,
+                ).format(n=format_number(result.entries))
             )
         else:
             self.verify_result.setStyleSheet("color: #8a1c14; font-weight: 600;")

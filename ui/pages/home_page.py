@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.codes import CaseState, ClosureReason, Group, Role, label
-from app.i18n import _, format_date, format_number
+from app.i18n import _, format_date, format_number, ngettext
 from app.services.caseload import CaseloadView
 from app.services.workers import may_hold
 from ui.models.followups_model import when_text
@@ -298,14 +298,18 @@ class HomePage(Page):
         self.notice.setVisible(overdue > 0)
         if overdue:
             self.notice.setText(
-                _("{n} follow-up visits of your cases are overdue.").format(n=overdue)
-                if overdue > 1
-                else _("1 follow-up visit of your cases is overdue.")
+                ngettext(
+                    "{n} follow-up visit of your cases is overdue.",
+                    "{n} follow-up visits of your cases are overdue.",
+                    overdue,
+                ).format(n=overdue)
             )
         holds_cases = may_hold(view.role)
         self.caseload.setVisible(holds_cases)
         self.caseload_title.setText(
-            _("My caseload: {n} cases").format(n=format_number(view.total()))
+            ngettext("My caseload: {n} case", "My caseload: {n} cases", view.total()).format(
+                n=format_number(view.total())
+            )
         )
         self.chart.set_counts(view.counts)
         followups = bool(view.overdue or view.due_this_week) or holds_cases

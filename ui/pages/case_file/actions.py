@@ -20,7 +20,7 @@ from app.access import Action
 from app.codes import CaseStatus
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
-from app.i18n import _
+from app.i18n import N_, _
 from ui.pages.case_file.close_dialog import (
     AssignDialog,
     CloseCaseDialog,
@@ -48,10 +48,10 @@ ENTRY_KINDS = {
     "note": ("notes", "note"),
 }
 DELETE_QUESTIONS = {
-    "service": "Delete this service from case {number}?",
-    "followup": "Delete this follow-up from case {number}?",
-    "referral": "Delete this referral from case {number}?",
-    "note": "Delete this note from case {number}?",
+    "service": N_("Delete this service from case {number}?"),
+    "followup": N_("Delete this follow-up from case {number}?"),
+    "referral": N_("Delete this referral from case {number}?"),
+    "note": N_("Delete this note from case {number}?"),
 }
 
 

@@ -18,7 +18,7 @@ from app.access import Action
 from app.context import AppContext
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 from app.services.sheet_export import SheetExport
 from ui.pages.sheet_import.wizard import SheetImportWizard
 from ui.runner import AUDIT, Runner
@@ -132,11 +132,17 @@ class SheetActions(QWidget):
         )
 
     def _exported(self, path: Path, exported: int, left_out: int) -> None:
-        text = _("{n} cases written to {file}.").format(n=format_number(exported), file=path)
+        text = ngettext(
+            "{n} case written to {file}.",
+            "{n} cases written to {file}.",
+            exported,
+        ).format(n=format_number(exported), file=path)
         if left_out:
-            text += "\n" + _("{n} cases left out: no standing consent to data sharing.").format(
-                n=format_number(left_out)
-            )
+            text += "\n" + ngettext(
+                "{n} case left out: no standing consent to data sharing.",
+                "{n} cases left out: no standing consent to data sharing.",
+                left_out,
+            ).format(n=format_number(left_out))
         text += "\n\n" + _("The file is not encrypted; keep it safe and delete it once sent.")
         box = QMessageBox(
             QMessageBox.Icon.Information,
@@ -149,5 +155,7 @@ class SheetActions(QWidget):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.status.emit(
-            _("{n} cases written to {file}.").format(n=format_number(exported), file=path.name)
+            ngettext(
+                "{n} case written to {file}.", "{n} cases written to {file}.", exported
+            ).format(n=format_number(exported), file=path.name)
         )

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 from ui.pages.sheet_import.file_page import ERROR_STYLE, NOTE_STYLE
 from ui.pages.sheet_import.preview_model import Column, PreviewModel
 
@@ -175,9 +175,14 @@ class PreviewPage(QWizardPage):
             rows = len({p.row for p in problems})
             lines.append(
                 _(
-                    "{count} problems in {rows} rows. Import is possible once every row "
-                    "is right: fix the sheet and read it again, or tick Skip for those rows."
-                ).format(count=format_number(len(problems)), rows=format_number(rows))
+                    "{problems} in {rows}. Import is possible once every row is right: fix "
+                    "the sheet and read it again, or tick Skip for those rows."
+                ).format(
+                    problems=ngettext("{n} problem", "{n} problems", len(problems)).format(
+                        n=format_number(len(problems))
+                    ),
+                    rows=ngettext("{n} row", "{n} rows", rows).format(n=format_number(rows)),
+                )
             )
         elif not preview.cases:
             lines.append(_("There is no row to import."))

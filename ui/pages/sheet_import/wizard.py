@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget, QWizar
 from app import settings as app_settings
 from app.context import AppContext
 from app.errors import AftercareError
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 from app.interchange.mapping import Mapping
 from app.interchange.sheets import Workbook
 from app.services.base import Change
@@ -61,8 +61,11 @@ class ResultPage(QWizardPage):
         result = self._wizard.result
         if result is None:
             return
-        text = _("{n} cases imported from {rows} rows.").format(
-            n=format_number(result.imported), rows=format_number(result.rows)
+        text = _("{cases} imported from {rows}.").format(
+            cases=ngettext("{n} case", "{n} cases", result.imported).format(
+                n=format_number(result.imported)
+            ),
+            rows=ngettext("{n} row", "{n} rows", result.rows).format(n=format_number(result.rows)),
         )
         if result.skipped_rows:
             text += " " + _("Rows skipped: {rows}.").format(
@@ -208,7 +211,11 @@ class SheetImportWizard(QWizard):
         self.runner.run(
             work,
             parent=self,
-            label=_("Importing {n} cases...").format(n=format_number(len(preview.cases))),
+            label=ngettext(
+                "Importing {n} case...",
+                "Importing {n} cases...",
+                len(preview.cases),
+            ).format(n=format_number(len(preview.cases))),
             on_success=self._imported,
             on_error=failed,
             changes=lambda outcome: frozenset({outcome[1]}) if outcome[1] else frozenset(),
