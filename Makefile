@@ -13,7 +13,7 @@ run: $(UV)
 	$(UV) run --frozen aftercare gui --demo
 
 test: $(UV)
-	$(UV) run --frozen pytest -n 2 --dist loadgroup -q
+	$(UV) run --frozen pytest -n 2 -q
 
 # For development: the suite without the tests marked slow (the installer build); `make test`
 # and CI still run everything.

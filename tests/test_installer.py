@@ -5,11 +5,12 @@ proof that the bundle carries everything (Qt plugins, catalogs, the font, babel'
 Skipped only where PyInstaller (a dev dependency) is not installed. On Linux the same build
 also makes the Debian package, which is inspected, checked with lintian, installed with apt,
 run from /usr/bin and removed (that last test changes the system, so it runs as root in CI or
-with AFTERCARE_DEB_TEST=1). All of it is one xdist group, so the build happens once.
+with AFTERCARE_DEB_TEST=1). The build happens once per run, whichever xdist worker needs it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from tests.helpers import REPO_ROOT
 
 pytest.importorskip("PyInstaller", reason="PyInstaller (a dev dependency) is not installed")
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installer")]
+pytestmark = pytest.mark.slow
 EXE = "aftercare.exe" if sys.platform == "win32" else "aftercare"
 DEB_TOOLS_PRESENT = sys.platform.startswith("linux") and all(
     shutil.which(tool) for tool in ("dpkg-deb", "patchelf")
@@ -34,20 +35,38 @@ DEB_TOOLS_PRESENT = sys.platform.startswith("linux") and all(
 
 @pytest.fixture(scope="session")
 def build_output(tmp_path_factory) -> tuple[Path, str]:
-    """One build for the session: the bundle, plus the .deb where dpkg-deb can make it."""
-    out = tmp_path_factory.mktemp("dist")
-    work = tmp_path_factory.mktemp("work")
-    deb = ["--deb"] if DEB_TOOLS_PRESENT else []
-    done = subprocess.run(
-        [sys.executable, "build_installer.py", "--out", str(out), "--work", str(work), *deb],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "MiB" in done.stdout  # it prints the bundle's size
-    return out, done.stdout
+    """One build for the whole run: the bundle, plus the .deb where dpkg-deb can make it.
+
+    Under pytest-xdist each worker has its own session, so the first worker to get here
+    builds into the run's shared temporary folder under a file lock, and the others wait
+    for it and reuse the result (the recipe of pytest-xdist's documentation)."""
+    shared = tmp_path_factory.getbasetemp().parent / "installer-build"
+    shared.mkdir(exist_ok=True)
+    out, work, log = shared / "dist", shared / "work", shared / "stdout.txt"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not log.exists():
+            deb = ["--deb"] if DEB_TOOLS_PRESENT else []
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "build_installer.py",
+                    "--out",
+                    str(out),
+                    "--work",
+                    str(work),
+                    *deb,
+                ],
+                cwd=REPO_ROOT,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+            log.write_text(done.stdout, encoding="utf-8")
+    stdout = log.read_text(encoding="utf-8")
+    assert "MiB" in stdout  # it prints the bundle's size
+    return out, stdout
 
 
 @pytest.fixture(scope="session")
