@@ -19,6 +19,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "ui.pages.case_file_page",  # slot: one case file, tabs per section (page_id "case_file")
     "ui.pages.followups_page",  # slot: follow-ups due (page_id "followups")
     "ui.pages.contacts_page",
+    "ui.pages.directory_page",
     "ui.pages.reports_page",
     "ui.pages.rollup_page",
     "ui.pages.evaluation_page",

@@ -76,8 +76,14 @@ class CaseActions:
         method = getattr(self.services.cases, f"save_{ENTRY_KINDS[spec.kind][1]}")
         args = dict(today=page.ctx.today(), parent=page)
         if spec.kind == "service":
+            directory = self.services.directory
             return ServiceDialog(
-                number, lambda e: method(number, e), entry, kinds=spec.choices, **args
+                number,
+                lambda e: method(number, e),
+                entry,
+                kinds=spec.choices,
+                providers=lambda kind: [o.name for o in directory.providers(kind)],
+                **args,
             )
         if spec.kind == "note":
             return NoteDialog(

@@ -2,16 +2,18 @@
 
 A school enrolment is a service of kind schooling with the school and the grade; legal aid
 has the lawyer, the firm and the stage; medical care the hospital (ui.models.entry_models
-KIND_DETAILS). Changing the kind shows that kind's detail fields. Detail keys the entry
+KIND_DETAILS). Changing the kind shows that kind's detail fields, and puts the directory's
+organisations offering that kind first among the provider's suggestions. Detail keys the entry
 holds that the form does not know (from an import, say) are kept as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QCompleter, QLineEdit
 
 from app.codes import ServiceKind, ServiceStatus
 from app.domain.model import Service
@@ -29,9 +31,22 @@ class ServiceDialog(EntryDialog):
     edit_title = N_("Edit the service")
 
     def __init__(
-        self, case_number, save, entry=None, *, today, kinds: Iterable[str], kind=None, parent=None
+        self,
+        case_number,
+        save,
+        entry=None,
+        *,
+        today,
+        kinds: Iterable[str],
+        kind=None,
+        providers: Callable[[str | None], list[str]] | None = None,
+        parent=None,
     ):
         super().__init__(case_number, save, entry, today=today, parent=parent)
+        # Names from the directory of services, those offering the chosen kind first; the
+        # provider stays free text, so a place not in the directory can still be typed.
+        self._providers = providers
+        self._provider_names = QStringListModel(self)
         self._kinds = list(kinds)
         self._first_kind = kind or self._kinds[0]
         self._extra = {
@@ -44,7 +59,12 @@ class ServiceDialog(EntryDialog):
         form.add_field("status", N_("Status"), CodeCombo(ServiceStatus, parent=self))
         form.add_field("started_on", N_("Started on"), DateEdit(self))
         form.add_field("ended_on", N_("Ended on"), DateEdit(self))
-        form.add_field("provider", N_("Provider"), QLineEdit(self))
+        provider = QLineEdit(self)
+        completer = QCompleter(self._provider_names, provider)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        provider.setCompleter(completer)
+        form.add_field("provider", N_("Provider"), provider)
         for key, text in DETAIL_LABELS.items():
             form.add_field(f"details.{key}", text, QLineEdit(self))
         form.add_field("notes", N_("Notes"), text_box(self))
@@ -53,7 +73,10 @@ class ServiceDialog(EntryDialog):
         self._show_kind_details()
 
     def _show_kind_details(self) -> None:
-        shown = KIND_DETAILS.get(self.form.field("kind", CodeCombo).code() or "", ())
+        kind = self.form.field("kind", CodeCombo).code()
+        if self._providers is not None:
+            self._provider_names.setStringList(self._providers(kind))
+        shown = KIND_DETAILS.get(kind or "", ())
         for key in DETAIL_LABELS:
             self.form.set_field_visible(f"details.{key}", key in shown)
         self.adjustSize()

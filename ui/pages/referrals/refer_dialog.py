@@ -4,9 +4,15 @@ Only verified contacts can be chosen (those not yet verified are counted, with w
 only the sections the signed-in role may send are offered (`Referrals.sendable_sections`).
 Without the survivor's referral consent the package cannot be saved, unless a supervisor
 writes the reason, which goes into the audit trail. The service checks all of this again.
+
+Organisations of the directory of services that have no vault are listed after the contacts,
+"by letter": the same sections and consent make a printable referral letter instead of a
+package (app/services/directory.py).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,14 +31,18 @@ from PySide6.QtWidgets import (
 
 from app.access import Action, allowed
 from app.codes import Section, label
+from app.directory.model import Organisation
 from app.domain.model import Case
 from app.i18n import _
+from app.services.base import Change
+from app.services.directory import Directory
 from app.services.referrals import (
     PackageWritten,
     ReferralRecord,
     Referrals,
     referral_consent_given,
 )
+from ui.pages.directory.dialogs import save_pdf
 from ui.pages.referrals import files
 from ui.pages.referrals.contact_dialogs import hint
 
@@ -44,8 +54,29 @@ CONSENT_MISSING_STYLE = (
 )
 
 
+LETTER = "letter"
+
+
+def letter_recipients(directory: Directory | None) -> list[Organisation]:
+    """Organisations of the directory a letter can go to: not hotlines, not vaults."""
+    if directory is None:
+        return []
+    return [
+        o
+        for o in directory.entries()
+        if not o.national and o.kind != "hotline" and o.contact_id is None
+    ]
+
+
 class ReferDialog(QDialog):
-    def __init__(self, referrals: Referrals, case: Case, parent: QWidget | None = None):
+    def __init__(
+        self,
+        referrals: Referrals,
+        case: Case,
+        parent: QWidget | None = None,
+        *,
+        directory: Directory | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("refer_dialog")
         self.setWindowTitle(_("Refer case {number}").format(number=case.case_number))
@@ -55,6 +86,9 @@ class ReferDialog(QDialog):
         self.may_override = allowed(referrals.role, Action.OVERRIDE_REFERRAL_CONSENT)
         self.consent_given = referral_consent_given(case)
         self.written: PackageWritten | None = None
+        # A referral by letter, to an organisation of the directory that has no vault.
+        self.directory = directory
+        self.letter_saved: tuple[Path, Change] | None = None
         contacts = referrals.contacts()
         verified = [c for c in contacts if c.verified]
         waiting = len(contacts) - len(verified)
@@ -69,7 +103,14 @@ class ReferDialog(QDialog):
                 f"{contact.name} ({contact.unit_code}) · {contact.role_label}", contact.name
             )
         self._fingerprints = {c.name: c.fingerprint for c in verified}
-        self.contact_combo.setEnabled(bool(verified))
+        letters = letter_recipients(directory)
+        if letters and verified:
+            self.contact_combo.insertSeparator(self.contact_combo.count())
+        for org in letters:
+            self.contact_combo.addItem(
+                _("{name} · by letter").format(name=org.name), (LETTER, org.id)
+            )
+        self.contact_combo.setEnabled(bool(verified) or bool(letters))
         self.fingerprint = hint("", self, "refer_fingerprint")
         notes = []
         if not verified:
@@ -174,7 +215,13 @@ class ReferDialog(QDialog):
     # --- state ----------------------------------------------------------------------------------
 
     def contact_name(self) -> str | None:
-        return self.contact_combo.currentData()
+        data = self.contact_combo.currentData()
+        return data if isinstance(data, str) else None
+
+    def letter_to(self) -> int | None:
+        """The directory organisation chosen for a referral by letter, if one is."""
+        data = self.contact_combo.currentData()
+        return data[1] if isinstance(data, tuple) else None
 
     def chosen_sections(self) -> list[str]:
         return [s for s, box in self.section_boxes.items() if box.isChecked()]
@@ -186,7 +233,7 @@ class ReferDialog(QDialog):
 
     def why_not(self) -> str:
         """Why the package cannot be saved yet; empty when it can."""
-        if self.contact_name() is None:
+        if self.contact_name() is None and self.letter_to() is None:
             return _("Choose a verified contact.")
         if not self.chosen_sections():
             return _("Choose at least one section.")
@@ -239,6 +286,11 @@ class ReferDialog(QDialog):
             )
         self.encryption_note.setText(
             _(
+                "A letter on paper, with the chosen sections in plain text: print it, sign it "
+                "and hand it over, and keep it as carefully as the case file."
+            )
+            if self.letter_to() is not None
+            else _(
                 "The package is encrypted to {contact} only: nobody else can open it, not even "
                 "this vault. Its file name is random and says nothing about the person."
             ).format(contact=name or _("the contact you choose"))
@@ -252,7 +304,13 @@ class ReferDialog(QDialog):
 
     def accept(self) -> None:
         name, chosen, reason = self.contact_name(), self.chosen_sections(), self.override_reason()
-        if self.why_not() or name is None:  # why_not() names a missing contact
+        if self.why_not():
+            return
+        letter_to = self.letter_to()
+        if letter_to is not None and self.directory is not None:
+            self._save_letter(self.directory, letter_to, chosen, reason)
+            return
+        if name is None:  # why_not() names a missing contact
             return
         again = bool(self.waiting())
         if again and not self._send_again():
@@ -267,6 +325,24 @@ class ReferDialog(QDialog):
         if written is None:
             return  # cancelled, or refused and shown: the dialog stays for another try
         self.written = written
+        super().accept()
+
+    def _save_letter(
+        self, directory: Directory, letter_to: int, chosen: list[str], reason: str | None
+    ) -> None:
+        changes: list[Change] = []
+
+        def letter() -> bytes:
+            data, change = directory.referral_letter(
+                self.number, letter_to, chosen, override_reason=reason
+            )
+            changes.append(change)
+            return data
+
+        saved = save_pdf(self, _("Save the referral letter"), "referral-letter.pdf", letter)
+        if saved is None:
+            return  # cancelled, or refused and shown: the dialog stays for another try
+        self.letter_saved = (saved, changes[0])
         super().accept()
 
     def _send_again(self) -> bool:
