@@ -32,7 +32,7 @@ from app.access import Action, allowed
 from app.codes import ServiceKind, label
 from app.directory.model import KIND_LABELS, Organisation, kind_label
 from app.errors import AftercareError
-from app.i18n import _
+from app.i18n import N_, _
 from ui.pages.base import Page
 from ui.pages.directory.dialogs import (
     ImportPreviewDialog,
@@ -49,7 +49,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class DirectoryModel(QAbstractTableModel):
-    HEADERS = ("Name", "Kind", "Phones", "Area served", "Services", "")
+    HEADERS = (N_("Name"), N_("Kind"), N_("Phones"), N_("Area served"), N_("Services"), "")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
