@@ -157,12 +157,14 @@ def test_the_case_file_prints_a_resources_sheet_for_where_she_goes(
     assert "思明区妇联" in text and SENTINEL_NAME not in text and CONSENTED not in text
 
 
-def test_recording_a_service_offers_the_directorys_hospital_as_provider(qtbot, units):
+def test_recording_a_service_offers_the_directorys_school_as_provider(qtbot, units):
     from tests.referrals.conftest import CONSENTED
     from ui.pages.case_file.service_dialog import ServiceDialog
 
     units.services("shelter", "wang").directory.add(
-        Organisation(name="厦门市第一医院", kind="appointed_medical", services=("medical_care",))
+        Organisation(
+            name="厦门市职业技术学校", kind="school", services=("schooling", "vocational_training")
+        )
     )
     window = open_window(qtbot, units, "shelter", "wang")
     page = window.show_page("case_file", CONSENTED)
@@ -172,16 +174,18 @@ def test_recording_a_service_offers_the_directorys_hospital_as_provider(qtbot, u
         for entries in tab.lists
         if entries.spec.kind == "service"
     )
-    dialog = page.actions.make_dialog(services, None)
+    dialog = page.case_actions.make_dialog(services, None)
     assert isinstance(dialog, ServiceDialog)
     kind = dialog.form.fields["kind"]
-    kind.setCurrentIndex(kind.findData("medical_care"))
+    kind.setCurrentIndex(kind.findData("vocational_training"))
+    assert kind.code() == "vocational_training"
     provider = dialog.form.fields["provider"]
     offered = provider.completer().model().stringList()
-    # Those offering medical care first (the national 120 and the hospital), then the rest.
-    assert set(offered[:2]) == {"120 医疗急救", "厦门市第一医院"}
-    assert "12348 公共法律服务热线" in offered[2:]
-    provider.setText("厦门市第一医院")
+    # Those offering the kind first (the school), then the rest, hotlines included.
+    assert offered[0] == "厦门市职业技术学校" and "12348 公共法律服务热线" in offered[1:]
+    provider.setText("厦门市职业技术学校")
     assert dialog.try_save()
     saved = units.services("shelter", "wang").cases.open_case(CONSENTED).services
-    assert any(s.kind == "medical_care" and s.provider == "厦门市第一医院" for s in saved)
+    assert any(
+        s.kind == "vocational_training" and s.provider == "厦门市职业技术学校" for s in saved
+    )
