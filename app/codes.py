@@ -32,6 +32,15 @@ class CaseState(StrEnum):
     CLOSED = "closed"
 
 
+class DuplicateReason(StrEnum):
+    """Why two case files are probably one person (app.domain.duplicates)."""
+
+    SAME_ID_NUMBER = "same_id_number"
+    SAME_NAME_AND_BIRTH = "same_name_and_birth"
+    SIMILAR_NAME = "similar_name"
+    SAME_NAME_SIMILAR_AGE = "same_name_similar_age"
+
+
 class IdentifiedBy(StrEnum):
     PUBLIC_SECURITY = "public_security"
     HOTLINE = "hotline"
@@ -188,6 +197,12 @@ FUJIAN_PREFECTURES: dict[str, str] = {
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     Sex: {"female": N_("Female"), "male": N_("Male"), "unknown": N_("Unknown")},
     CaseStatus: {"open": N_("Open"), "closed": N_("Closed")},
+    DuplicateReason: {
+        "same_id_number": N_("same ID number"),
+        "same_name_and_birth": N_("same name and birth date"),
+        "similar_name": N_("similar name (one character, pinyin or alias) and age"),
+        "same_name_similar_age": N_("same name, age within a year"),
+    },
     CaseState: {
         "open": N_("Open"),
         "closure_requested": N_("Closure requested"),

@@ -1,4 +1,4 @@
-"""Subcommands of a caseworker's day: caseload, assign (and duplicates, merge)."""
+"""Subcommands of a caseworker's day: caseload, assign, duplicates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 
 from app.cli import common
 from app.cli.common import Subparsers
-from app.codes import CaseState, ClosureReason, Group, label
+from app.codes import CaseState, ClosureReason, DuplicateReason, Group, label
 from app.i18n import _, format_date
 from app.services import Services
 from app.services.caseload import CaseloadView
@@ -27,6 +27,13 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--to", required=True, metavar="USER")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_assign)
+
+    p = sub.add_parser(
+        "duplicates", help=_("pairs of cases that are probably one person, with the reason")
+    )
+    p.add_argument("vault")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_duplicates)
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
@@ -91,4 +98,29 @@ def cmd_assign(args: argparse.Namespace) -> int:
         {"case_number": args.number, "responsible": holder},
         _("{name} now holds case {number}.").format(name=holder, number=args.number),
     )
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    opened = common.unlock(args.vault)
+    try:
+        found = Services(opened).duplicates.pairs()
+    finally:
+        opened.lock()
+    rows = [
+        {
+            "first": p.first,
+            "second": p.second,
+            "first_name": p.first_name,
+            "second_name": p.second_name,
+            "reason": p.reason,
+        }
+        for p in found
+    ]
+    lines = [
+        f"{p.first}  {p.first_name}  |  {p.second}  {p.second_name}  ({label(DuplicateReason, p.reason)})"
+        for p in found
+    ]
+    lines.append(_("{n} likely pairs.").format(n=len(found)))
+    common.emit(args, rows, "\n".join(lines))
     return 0

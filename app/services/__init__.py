@@ -20,6 +20,7 @@ from app.services.cases import CaseFiles
 from app.services.directory import Directory
 from app.services.documents import Documents
 from app.services.drafts import Drafts
+from app.services.duplicates import Duplicates
 from app.services.listing import CaseList
 from app.services.referrals import Referrals
 from app.services.reports import Reports
@@ -40,4 +41,5 @@ class Services:
         self.audit_trail = AuditTrail(opened, today=today)
         self.backups = Backups(opened, today=today)
         self.caseload = Caseload(opened, today=today)
+        self.duplicates = Duplicates(opened, today=today)
         self.directory = Directory(opened, today=today)

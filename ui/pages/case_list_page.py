@@ -401,6 +401,8 @@ class CaseListPage(Page):
         dialog = NewCaseDialog(self.ctx, self.runner, self)
         if dialog.exec() == NewCaseDialog.DialogCode.Accepted and dialog.created_number:
             self.navigate.emit("case_file", dialog.created_number)
+        elif dialog.existing_number:  # probably the same person: her case, not a new one
+            self.navigate.emit("case_file", dialog.existing_number)
 
 
 PAGE = CaseListPage

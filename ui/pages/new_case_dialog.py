@@ -66,7 +66,8 @@ def case_number_prefix(unit: Unit) -> str:
 
 
 class NewCaseDialog(QDialog):
-    """`exec()`; on Accepted, `created_number` is the new case's number."""
+    """`exec()`; on Accepted, `created_number` is the new case's number; on Rejected,
+    `existing_number` is the case the person chose to open instead of a duplicate."""
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,6 +77,7 @@ class NewCaseDialog(QDialog):
         self.ctx = ctx
         self.runner = runner
         self.created_number: str | None = None
+        self.existing_number: str | None = None  # chosen instead, as probably the same person
         self._checked = False  # problems are shown live once Save was pressed
         today = ctx.today()
         services = ctx.services
@@ -275,6 +277,8 @@ class NewCaseDialog(QDialog):
         if self._number_taken(case.case_number):
             self.show_problems([Problem("", "case_number", _("is already used by another case"))])
             return
+        if not self._not_a_duplicate(case):
+            return
         self.save_button.setEnabled(False)
         self.runner.run(
             lambda: cases.create_case(case),
@@ -284,6 +288,21 @@ class NewCaseDialog(QDialog):
             on_error=self._refused,
             changes=lambda change: frozenset({change}),
         )
+
+    def _not_a_duplicate(self, case: Case) -> bool:
+        """Whether to go on: no stored case is probably this person, or the person said
+        it is someone else. Choosing an existing case closes the dialog to open that one."""
+        from ui.pages.duplicate_dialog import DuplicateDialog
+
+        candidates = self.ctx.services.duplicates.candidates(case)
+        if not candidates:
+            return True
+        dialog = DuplicateDialog(case, candidates, self)
+        going_on = dialog.exec() == QDialog.DialogCode.Accepted
+        if dialog.open_number:
+            self.existing_number = dialog.open_number
+            self.reject()
+        return going_on
 
     def _number_taken(self, number: str) -> bool:
         try:
