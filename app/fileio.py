@@ -1,7 +1,8 @@
-"""Atomic writes of side files (slot file, exports, settings): temp file, fsync, replace, fsync dir.
+"""Atomic writes of every file the program writes (slot file, exports, settings, reports):
+temp file in the same folder, mode 0600, fsync, replace, fsync of the folder.
 
 A reader sees either the old file or the new one, never half of each, even if the power goes
-out mid-write.
+out mid-write. Only files meant for others to read (a contact card, a unit key) pass 0o644.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(folder: Path) -> None:
@@ -23,6 +26,13 @@ def fsync_dir(folder: Path) -> None:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, mode: int = 0o600) -> None:
+    atomic_write(path, lambda fh: fh.write(data), mode)
+
+
+def atomic_write(
+    path: str | os.PathLike[str], write: Callable[[BinaryIO], object], mode: int = 0o600
+) -> None:
+    """Write `path` through `write(file)` (e.g. a workbook's `save`), atomically."""
     target = Path(path)
     folder = target.parent
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
@@ -30,7 +40,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, mode: int = 0o
         with os.fdopen(fd, "wb") as fh:
             if hasattr(os, "fchmod"):  # not on Windows, where the folder's ACL protects it
                 os.fchmod(fh.fileno(), mode)
-            fh.write(data)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

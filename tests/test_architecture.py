@@ -73,3 +73,16 @@ def test_import_contracts_hold() -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_files_are_written_through_the_one_atomic_helper() -> None:
+    """Only app/fileio.py makes temporary files to replace a target (mode 0600, fsync of the
+    file and the folder); a second copy of that code would miss one of them."""
+    elsewhere = sorted(
+        path.relative_to(ROOT).as_posix()
+        for package in ("app", "ui")
+        for path in (ROOT / package).rglob("*.py")
+        if "mkstemp(" in path.read_text(encoding="utf-8")
+        and path.relative_to(ROOT).as_posix() != "app/fileio.py"
+    )
+    assert elsewhere == []

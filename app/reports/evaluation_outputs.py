@@ -4,10 +4,7 @@ call `run_evaluation`; it needs no case vault."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ from openpyxl.styles import Font
 from app import sheet_cells
 from app.codes import prefecture_label
 from app.errors import AftercareError
-from app.fileio import atomic_write_bytes
+from app.fileio import atomic_write, atomic_write_bytes
 from app.i18n import _
 from app.pdf.evaluation_report import change_text, render_evaluation_pdf, share_text
 from app.pdf.summary import format_cell, indicator_title
@@ -84,17 +81,7 @@ def write_evaluation_xlsx(doc: dict[str, Any], path: Path) -> None:
                     change_text(scope["change"].get(indicator_id)),
                 ],
             )
-    fd, tmp = tempfile.mkstemp(prefix=".evaluation-", suffix=".xlsx.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            wb.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, wb.save)
 
 
 def run_evaluation(paths: list[Path], out_dir: Path, *, threshold: int = 5) -> dict[str, Any]:
@@ -110,8 +97,7 @@ def run_evaluation(paths: list[Path], out_dir: Path, *, threshold: int = 5) -> d
     atomic_write_bytes(
         out_dir / "evaluation.json",
         (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
-        mode=0o644,
     )
     write_evaluation_xlsx(doc, out_dir / "evaluation.xlsx")
-    atomic_write_bytes(out_dir / "evaluation.pdf", pdf, mode=0o644)
+    atomic_write_bytes(out_dir / "evaluation.pdf", pdf)
     return doc

@@ -64,7 +64,6 @@ def write_rollup(doc: dict[str, Any], out_dir: Path, *, expected_units: list[str
     atomic_write_bytes(
         out_dir / "rollup.json",
         (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
-        mode=0o644,
     )
     write_rollup_xlsx(doc, out_dir / "rollup.xlsx")
-    atomic_write_bytes(out_dir / "report.pdf", pdf, mode=0o644)
+    atomic_write_bytes(out_dir / "report.pdf", pdf)

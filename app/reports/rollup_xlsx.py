@@ -10,9 +10,6 @@ codes and reasons come from files anyone could have made, and stay text.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app import sheet_cells
 from app.codes import prefecture_label
+from app.fileio import atomic_write
 from app.i18n import _, format_number
 from app.pdf.layout import SUPPRESSED
 from app.pdf.summary import col_label, indicator_title, row_label, table_title
@@ -139,14 +137,4 @@ def write_rollup_xlsx(rollup_doc: dict[str, Any], path: str | Path) -> None:
     files = wb.create_sheet(_sheet_name(_("Files"), used))
     _write_files(files, rollup_doc["files"])
 
-    fd, tmp = tempfile.mkstemp(prefix=".rollup-", suffix=".xlsx.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            wb.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, wb.save)
