@@ -19,7 +19,7 @@ from app.codes import prefecture_label
 from app.i18n import _, format_percent
 from app.pdf import layout
 from app.pdf.layout import CONTENT_WIDTH, MUTED, RULE, PageInfo, draw_text, list_table, para
-from app.pdf.summary import indicator_title
+from app.summary_labels import indicator_title
 
 LINE = colors.HexColor("#3d6a99")
 RANGE = colors.HexColor("#b7c7d9")

@@ -52,8 +52,6 @@ LABEL_BG = colors.HexColor("#eeeeee")
 HEAD_BG = colors.HexColor("#dde3ea")
 ACCENT = colors.HexColor("#8b1a1a")  # the "Confidential" mark
 
-SUPPRESSED = "—"  # shown where a count is withheld
-
 
 @dataclass(frozen=True)
 class PageInfo:

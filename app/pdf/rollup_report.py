@@ -23,10 +23,9 @@ from app.pdf.summary import (
     indicator_bar,
     indicator_chart,
     indicator_table,
-    indicator_title,
-    period_text,
     protection_text,
 )
+from app.summary_labels import indicator_title, period_text
 
 FILE_STATUS: dict[str, str] = {
     "accepted": N_("Accepted"),

@@ -18,9 +18,9 @@ from app.errors import AftercareError
 from app.fileio import atomic_write, atomic_write_bytes
 from app.i18n import _
 from app.pdf.evaluation_report import change_text, render_evaluation_pdf, share_text
-from app.pdf.summary import format_cell, indicator_title
 from app.reports.evaluation import evaluate
 from app.reports.rollup_outputs import read_inputs
+from app.summary_labels import format_cell, indicator_title
 
 OUTPUT_NAMES = ("evaluation.json", "evaluation.xlsx", "evaluation.pdf")
 _BOLD = Font(bold=True)

@@ -56,3 +56,22 @@ def parse_period(label: str) -> Period:
             ).format(label=label)
         )
     return Period(text, start, end)
+
+
+# The kinds of period a summary covers, as the period chooser offers them.
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+
+
+def period_label(kind: str, year: int, part: int = 1) -> str:
+    """The summary-v1 label of a month (part 1-12), a quarter (part 1-4) or a year."""
+    if kind == MONTH:
+        return f"{year:04d}-{part:02d}"
+    if kind == QUARTER:
+        return f"{year:04d}-Q{part}"
+    return f"{year:04d}"
+
+
+def last_complete_quarter(today: dt.date) -> tuple[int, int]:
+    """(year, quarter) of the latest quarter that has ended by `today`: what is usually sent."""
+    quarter = (today.month - 1) // 3  # the current quarter minus one, 0 meaning last year's Q4
+    return (today.year, quarter) if quarter else (today.year - 1, 4)

@@ -21,8 +21,7 @@ from app import sheet_cells
 from app.codes import prefecture_label
 from app.fileio import atomic_write
 from app.i18n import _, format_number
-from app.pdf.layout import SUPPRESSED
-from app.pdf.summary import col_label, indicator_title, row_label, table_title
+from app.summary_labels import SUPPRESSED, col_label, indicator_title, row_label, table_title
 
 _BOLD = Font(bold=True)
 

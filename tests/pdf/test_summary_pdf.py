@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.pdf.fonts import cjk_font_embedded
-from app.pdf.layout import SUPPRESSED
-from app.pdf.summary import TABLE_TITLES, format_cell, format_share, render_summary_pdf
+from app.pdf.summary import render_summary_pdf
+from app.summary_labels import SUPPRESSED, TABLE_TITLES, format_cell, format_share
 from tests.pdf.conftest import make_summary, pdf_pages_text
 
 

@@ -10,7 +10,11 @@ import json
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from app.pdf.summary import (
+from app.reports.periods import last_complete_quarter, period_label
+from app.reports.rollup import load_trust_file
+from app.reports.signing import verify_summary
+from app.services.reports import Reports
+from app.summary_labels import (
     col_label,
     format_cell,
     format_share,
@@ -18,12 +22,9 @@ from app.pdf.summary import (
     row_label,
     table_title,
 )
-from app.reports.rollup import load_trust_file
-from app.reports.signing import verify_summary
-from app.services.reports import Reports
 from tests.ui.support import nav_texts, sign_in
 from ui.models.summary_models import IndicatorColumn
-from ui.pages.reports.period_choice import PeriodChooser, last_complete_quarter, period_label
+from ui.pages.reports.period_choice import PeriodChooser
 from ui.pages.reports_page import summary_file_name
 
 pytest_plugins = ["tests.ui.report_support"]  # the demo vault fixtures

@@ -16,10 +16,10 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from app.cli import build_parser
-from app.pdf.summary import format_cell, format_share, indicator_title
 from app.reports.signing import sign_summary
 from app.services import Services
 from app.services.reports import summary_bytes
+from app.summary_labels import format_cell, format_share, indicator_title
 from app.vault.vault import Vault
 from ui import gui_cmd
 from ui.models.summary_models import FileColumn, IndicatorColumn

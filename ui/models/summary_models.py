@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.i18n import N_, _
-from app.pdf.summary import col_label, format_cell, format_share, indicator_title, row_label
+from app.summary_labels import col_label, format_cell, format_share, indicator_title, row_label
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -37,8 +37,8 @@ from app.codes import prefecture_label
 from app.context import AppContext
 from app.i18n import _, format_number
 from app.pdf.evaluation_report import change_text, share_text
-from app.pdf.summary import indicator_title
 from app.reports.evaluation_outputs import run_evaluation
+from app.summary_labels import indicator_title
 from ui.pages.base import Page
 from ui.pages.reports.preview import NOTE_STYLE
 from ui.runner import Runner, error_text

@@ -31,9 +31,8 @@ from app.codes import prefecture_label
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
-from app.pdf.layout import SUPPRESSED
-from app.pdf.summary import period_text
 from app.services.reports import Reports
+from app.summary_labels import SUPPRESSED, period_text
 from ui.pages.base import Page
 from ui.pages.reports.period_choice import PeriodChooser
 from ui.pages.reports.preview import NOTE_STYLE, DocumentPreview

@@ -42,8 +42,8 @@ from app import access
 from app.codes import prefecture_label
 from app.context import AppContext
 from app.i18n import _, format_number
-from app.pdf.summary import period_text
 from app.reports.rollup_outputs import OUTPUT_NAMES, run_rollup
+from app.summary_labels import period_text
 from ui.language import Language
 from ui.models.summary_models import FileColumn, RollupFilesModel
 from ui.pages.base import Page
@@ -374,7 +374,7 @@ class RollupPage(Page):
     def open(self, argument: Any) -> None:
         """ "demo": roll up invented summaries of several units (the screenshot mode)."""
         if argument == "demo":
-            from ui.pages.reports.demo_rollup import demo_folder, write_demo_summaries
+            from app.demo_rollup import demo_folder, write_demo_summaries
 
             folder = demo_folder()
             self.clear_inputs()

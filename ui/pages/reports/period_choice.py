@@ -12,25 +12,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSpinBox, QWidget
 
 from app.i18n import _, current_locale
-from app.reports.periods import Period, parse_period
+from app.reports.periods import (
+    MONTH,
+    QUARTER,
+    YEAR,
+    Period,
+    last_complete_quarter,
+    parse_period,
+    period_label,
+)
 
-MONTH, QUARTER, YEAR = "month", "quarter", "year"
 FIRST_YEAR = 2000
-
-
-def period_label(kind: str, year: int, part: int = 1) -> str:
-    """The summary-v1 label of a month (part 1-12), a quarter (part 1-4) or a year."""
-    if kind == MONTH:
-        return f"{year:04d}-{part:02d}"
-    if kind == QUARTER:
-        return f"{year:04d}-Q{part}"
-    return f"{year:04d}"
-
-
-def last_complete_quarter(today: dt.date) -> tuple[int, int]:
-    """(year, quarter) of the latest quarter that has ended by `today`: what is usually sent."""
-    quarter = (today.month - 1) // 3  # the current quarter minus one, 0 meaning last year's Q4
-    return (today.year, quarter) if quarter else (today.year - 1, 4)
 
 
 class PeriodChooser(QWidget):

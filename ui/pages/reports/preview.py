@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.pdf.summary import table_title
+from app.summary_labels import table_title
 from ui.models.summary_models import IndicatorColumn, IndicatorModel, SummaryTableModel
 
 TITLE_STYLE = "font-size: 11pt; font-weight: 600; color: #1f2a37; padding-top: 10px;"

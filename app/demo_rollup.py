@@ -11,19 +11,19 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app import __version__, paths
 from app.demo_data import generate_cases
 from app.fileio import atomic_write_bytes
-from app.reports.periods import Period, parse_period
+from app.reports.periods import Period, last_complete_quarter, parse_period, period_label
 from app.reports.signing import sign_summary
 from app.reports.summary_format import make_summary_document, protection_for
 from app.reports.suppression import protect_body
 from app.reports.tables import build_summary_body
 from app.services.reports import summary_bytes
-from ui.pages.reports.period_choice import last_complete_quarter, period_label
 
 # (unit code, number of invented cases, suppression threshold or None for exact counts)
 DEMO_UNITS = (
@@ -43,7 +43,9 @@ def _key(unit: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"demo {unit}".encode()).digest())
 
 
-def _summary(unit: str, n: int, k: int | None, period: Period, made: dt.date, seed: int) -> dict:
+def _summary(
+    unit: str, n: int, k: int | None, period: Period, made: dt.date, seed: int
+) -> dict[str, Any]:
     cases = generate_cases(n, seed, today=made, prefix=unit[-3:])
     body = build_summary_body(cases, period)
     if k is not None:
@@ -64,7 +66,7 @@ def write_demo_summaries(folder: Path, today: dt.date | None = None) -> list[Pat
     )
     made = period.end + dt.timedelta(days=5)
     folder.mkdir(parents=True, exist_ok=True)
-    files: list[tuple[str, dict]] = []
+    files: list[tuple[str, dict[str, Any]]] = []
     for seed, (unit, n, k) in enumerate(DEMO_UNITS, start=1):
         files.append(
             (f"summary-{unit}-{period.label}.json", _summary(unit, n, k, period, made, seed))
