@@ -59,9 +59,32 @@ def create_demo_vault(
             generate_cases(cases, seed, today=today), progress=progress, total=cases
         )
         _ask_to_close(services, today)
+        _demo_directory(services)
     finally:
         opened.lock()
     return users
+
+
+# Invented organisations (names, addresses and numbers), so that the directory, the provider
+# suggestions, letters and resources sheets have something to show; the national hotlines are
+# in every vault already.
+DEMO_DIRECTORY = (
+    ("福州市救助定点医院（示例）", "appointed_medical", ("medical_care",), "350100", "0591-80000001"),
+    ("鼓楼区心理咨询服务中心（示例）", "counselling", ("psychological_care",), "350102", "0591-80000002"),
+    ("福州市法律援助中心（示例）", "legal_aid_centre", ("legal_aid",), "350100", "0591-80000003"),
+    ("思明区法律援助工作站（示例）", "legal_aid_centre", ("legal_aid",), "350203", "0592-80000004"),
+    ("厦门市职业技能培训学校（示例）", "vocational_training", ("vocational_training",), "350200", "0592-80000005"),
+    ("福建省妇联维权服务站（示例）", "womens_federation", ("legal_aid", "psychological_care"), "350000", "0591-80000006"),
+)  # fmt: skip
+
+
+def _demo_directory(services: Services) -> None:
+    from app.directory.model import Organisation
+
+    for name, kind, offered, division, phone in DEMO_DIRECTORY:
+        services.directory.add(
+            Organisation(name=name, kind=kind, services=offered, division=division, phones=(phone,))
+        )
 
 
 def _ask_to_close(services: Services, today: dt.date, count: int = 2) -> None:

@@ -87,6 +87,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("sheet_import_mapping", "caseworker", "cases", dialog=wizard_shot("mapping")),
     Shot("sheet_import_preview", "caseworker", "cases", dialog=wizard_shot("preview")),
     Shot("contacts", "admin", "contacts", demo_contacts),
+    Shot("directory", "caseworker", "directory"),
     Shot("settings", "caseworker", "settings"),
     Shot("users", "admin", "users"),
     Shot("audit", "admin", "audit"),

@@ -102,13 +102,13 @@ def _local_row(
         for tag in org.languages
         if tag in spoken
     ]
-    first = f"<b>{layout.markup(org.name)}</b><br/>{layout.markup(kind)}"
+    lines = [org.name, kind]  # plain text: the table cell keeps the line breaks
     if services:
-        first += f"<br/>{layout.markup(services)}"
+        lines.append(services)
     if speaks:
-        first += "<br/>" + layout.markup(t(N_("Speaks")) + ": " + ", ".join(speaks))
-    where = ", ".join(p for p in (org.address, org.hours) if p)
-    return first, "<br/>".join(layout.markup(p) for p in org.phones), layout.markup(where)
+        lines.append(t(N_("Speaks")) + ": " + ", ".join(speaks))
+    where = "\n".join(p for p in (org.address, org.hours) if p)
+    return "\n".join(lines), "\n".join(org.phones), where
 
 
 def _service_label_message(kind: str) -> str:

@@ -124,8 +124,10 @@ def runs(text: str) -> list[tuple[str, str]]:
     glyphs = _glyphs()
     out: list[tuple[str, str]] = []
     for ch in text:
-        if ch.isspace() and ord(ch) not in glyphs:
-            ch = " "  # e.g. babel's narrow no-break space before "PM", missing in some fonts
+        if ch.isspace() and ch != "\n" and ord(ch) not in glyphs:
+            # e.g. babel's narrow no-break space before "PM", missing in some fonts; a line
+            # break stays one, for layout.markup to turn into <br/>
+            ch = " "
         font = info.name if ord(ch) in glyphs else LATIN_FALLBACK
         if out and out[-1][0] == font:
             out[-1] = (font, out[-1][1] + ch)

@@ -49,7 +49,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class DirectoryModel(QAbstractTableModel):
-    HEADERS = (N_("Name"), N_("Kind"), N_("Phones"), N_("Area served"), N_("Services"), "")
+    HEADERS = (N_("Organisation"), N_("Kind"), N_("Phones"), N_("Area served"), N_("Services"), "")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
