@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from app.codes import ReferralTo
 from app.errors import AftercareError
 from app.i18n import N_, _
+from app.storage import keys_repo
 from app.storage.connection import Connection
 
 CARD_FORMAT = "aftercare.contact-card"
@@ -90,8 +91,7 @@ def raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
 
 
 def receiving_private_key(conn: Connection) -> X25519PrivateKey:
-    row = conn.execute("SELECT private_key FROM receiving_key WHERE id = 1").fetchone()
-    return X25519PrivateKey.from_private_bytes(bytes(row[0]))
+    return X25519PrivateKey.from_private_bytes(keys_repo.receiving_private_bytes(conn))
 
 
 def key_id(receiving_public: bytes) -> str:

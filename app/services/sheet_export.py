@@ -75,7 +75,7 @@ class SheetExport(VaultService):
             raise AftercareError(
                 _("Exporting identifiable case files needs read access to the profile.")
             )
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY case_number")]
+        ids = cases_repo.ids_by_number(self.conn)
         cases, left_out = [], 0
         for case_id in ids:
             case = cases_repo.load_case(self.conn, case_id)

@@ -121,7 +121,7 @@ class Transfer(VaultService):
         if case_numbers:
             ids = [self.case_id(n) for n in case_numbers]
         else:
-            ids = [r[0] for r in self.conn.execute("SELECT id FROM cases ORDER BY case_number")]
+            ids = cases_repo.ids_by_number(self.conn)
         cases = [self._exportable(cases_repo.stored_case(self.conn, i)) for i in ids]
         data = cases_v1.dump_document(cases)
         with self.opened.write():

@@ -200,6 +200,11 @@ def load_case(conn: Connection, case_id: int) -> Case | None:
     return case
 
 
+def ids_by_number(conn: Connection) -> list[int]:
+    """Every case id, in case-number order (what an export writes)."""
+    return [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY case_number")]
+
+
 def stored_case(conn: Connection, case_id: int) -> Case:
     """A case whose id was just read in the same transaction, so it must exist."""
     case = load_case(conn, case_id)
