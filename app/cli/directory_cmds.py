@@ -42,6 +42,10 @@ def _fields(p: argparse.ArgumentParser, *, adding: bool) -> None:
     )
     p.add_argument("--languages", help=_("comma-separated language codes or names"))
     p.add_argument("--notes")
+    p.add_argument(
+        "--contact",
+        help=_("the Aftercare contact (vault) it is, by the contact's name; '' to unlink"),
+    )
 
 
 def register(sub: Any) -> None:
@@ -116,6 +120,7 @@ def _json(org: Organisation) -> dict[str, Any]:
         "id": org.id,
         **org.shared_fields(),
         "national": org.national,
+        "contact_id": org.contact_id,
         "source": org.source,
         "updated_on": org.updated_on,
     }
@@ -138,8 +143,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _changed(base: Organisation, args: argparse.Namespace) -> Organisation:
+def _changed(
+    base: Organisation, args: argparse.Namespace, contact_id: Callable[[str], int]
+) -> Organisation:
     changes: dict[str, Any] = {}
+    if args.contact is not None:
+        changes["contact_id"] = contact_id(args.contact) if args.contact.strip() else None
     for name in ("name", "kind", "division", "address", "hours", "notes"):
         value = getattr(args, name)
         if value is not None:
@@ -153,9 +162,16 @@ def _changed(base: Organisation, args: argparse.Namespace) -> Organisation:
     return replace(base, **changes)
 
 
+def _contact_ids(opened_directory: Directory) -> Callable[[str], int]:
+    referrals = Services(opened_directory.opened).referrals
+    return lambda name: referrals.contact(name).id
+
+
 def cmd_add(args: argparse.Namespace) -> int:
-    org = _changed(Organisation(name="", kind=args.kind), args)
-    added = _with_directory(args.vault, lambda d: d.add(org))
+    def work(d: Directory) -> Organisation:
+        return d.add(_changed(Organisation(name="", kind=args.kind), args, _contact_ids(d)))
+
+    added = _with_directory(args.vault, work)
     common.emit(
         args, _json(added), _("Added “{name}” (id {id}).").format(name=added.name, id=added.id)
     )
@@ -164,7 +180,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     def work(d: Directory) -> Organisation:
-        return d.edit(_changed(d.get(args.id), args))
+        return d.edit(_changed(d.get(args.id), args, _contact_ids(d)))
 
     org = _with_directory(args.vault, work)
     common.emit(args, _json(org), _("Changed “{name}” (id {id}).").format(name=org.name, id=org.id))

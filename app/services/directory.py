@@ -91,6 +91,15 @@ class Directory(VaultService):
             )
         return org
 
+    def letter_recipients(self) -> list[Organisation]:
+        """Organisations a case can be referred to by letter: not the hotlines, and not those
+        with an Aftercare vault (a contact), which get an encrypted package instead."""
+        return [
+            o
+            for o in directory_repo.all_entries(self.conn)
+            if not o.national and o.kind != "hotline" and o.contact_id is None
+        ]
+
     def providers(self, service_kind: str | None = None) -> list[Organisation]:
         """Organisations offering `service_kind` first, then the rest: for picking a provider."""
         everyone = directory_repo.all_entries(self.conn)
@@ -99,9 +108,22 @@ class Directory(VaultService):
 
     # --- changing ----------------------------------------------------------------------------
 
+    def contact_of(self, org: Organisation) -> str | None:
+        """The name of the Aftercare contact the organisation is, if it is linked to one."""
+        if org.contact_id is None:
+            return None
+        return directory_repo.contact_name(self.conn, org.contact_id)
+
+    def _check_contact(self, org: Organisation) -> None:
+        if org.contact_id is not None and self.contact_of(org) is None:
+            raise AftercareError(
+                _("The contact linked to “{name}” does not exist any more.").format(name=org.name)
+            )
+
     def add(self, org: Organisation) -> Organisation:
         self.require(Action.EDIT_DIRECTORY)
         org = replace(checked(org), id=None, source=None)
+        self._check_contact(org)
         if directory_repo.by_uid(self.conn, org.uid) is not None:
             org = replace(org, uid=Organisation(name="", kind="").uid)
         with self.opened.write() as conn:
@@ -115,10 +137,13 @@ class Directory(VaultService):
         self.require(Action.EDIT_DIRECTORY)
         old = self._changeable(org.id)
         new = replace(checked(org), id=old.id, uid=old.uid, source=None)
+        self._check_contact(new)
         with self.opened.write() as conn:
             directory_repo.update(conn, new, self._today())
             changed = sorted(k for k, v in new.shared_fields().items()
                              if old.shared_fields()[k] != v)  # fmt: skip
+            if new.contact_id != old.contact_id:
+                changed.append("contact")
             self.opened.audit(
                 "directory_edited", None, {"name": new.name, "uid": new.uid, "fields": changed}
             )

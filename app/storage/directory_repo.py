@@ -95,3 +95,9 @@ def contact_with_signing_key(conn: Connection, public_key: bytes) -> str | None:
     """The name of the contact whose signing key is `public_key`; None for a stranger."""
     row = conn.execute("SELECT name FROM contacts WHERE signing_key = ?", (public_key,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def contact_name(conn: Connection, contact_id: int) -> str | None:
+    """The name of the contact (an Aftercare vault) an organisation is linked to, if it exists."""
+    row = conn.execute("SELECT name FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+    return None if row is None else str(row[0])

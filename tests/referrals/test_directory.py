@@ -286,3 +286,22 @@ def test_the_command_adds_lists_edits_shares_prints_and_refers(units, cli, tmp_p
                "profile", "--out", str(letter), env=wang)  # fmt: skip
     assert sent.code == 0, sent.err
     assert SENTINEL_NAME in _pdf_text(letter.read_bytes())
+
+
+def test_an_organisation_with_a_vault_is_linked_to_its_contact_and_not_sent_letters(units, cli):
+    services = units.services("shelter", "chen")
+    hospital_contact = services.referrals.contact("Hospital")
+    linked = services.directory.add(replace(_hospital(), contact_id=hospital_contact.id))
+    assert services.directory.contact_of(linked) == "Hospital"
+    letters = services.directory.letter_recipients()
+    assert linked.name not in [o.name for o in letters]
+    with pytest.raises(AftercareError, match="does not exist"):
+        services.directory.add(replace(_legal_aid(), contact_id=9999))
+
+    folder = str(units.folders["shelter"])
+    added = cli("directory", "add", folder, "--name", "X", "--kind", "ngo", "--contact",
+                "Hospital", "--json", env=credentials("chen"))  # fmt: skip
+    assert added.code == 0 and json.loads(added.out)["contact_id"] == hospital_contact.id
+    unknown = cli("directory", "add", folder, "--name", "Y", "--kind", "ngo", "--contact",
+                  "Nobody", env=credentials("chen"))  # fmt: skip
+    assert unknown.code == 1 and "no contact named" in unknown.err

@@ -54,10 +54,12 @@ class DirectoryModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.entries: list[Organisation] = []
+        self.contacts: dict[int, str] = {}  # contact id -> name, for the linked ones
 
-    def set_entries(self, entries: list[Organisation]) -> None:
+    def set_entries(self, entries: list[Organisation], contacts: dict[int, str]) -> None:
         self.beginResetModel()
         self.entries = entries
+        self.contacts = contacts
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
@@ -74,6 +76,8 @@ class DirectoryModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = 0) -> Any:
         org = self.entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == len(self.HEADERS) - 1 and org.contact_id in self.contacts:
+                return _("Aftercare contact: {name}").format(name=self.contacts[org.contact_id])
             return self._text(org, index.column())
         if role == Qt.ItemDataRole.ForegroundRole and org.national:
             return QColor("#12325c")
@@ -212,7 +216,7 @@ class DirectoryPage(Page):
 
     def refresh(self) -> None:
         if not self.ctx.is_unlocked:
-            self.model.set_entries([])
+            self.model.set_entries([], {})
             return
         place = self.place_filter.form_value() if self.place_filter.input_problem() is None else ""
         try:
@@ -223,7 +227,8 @@ class DirectoryPage(Page):
         except AftercareError as error:
             self.status.emit(str(error))
             return
-        self.model.set_entries(entries)
+        contacts = {c.id: c.name for c in self.ctx.services.referrals.contacts()}
+        self.model.set_entries(entries, contacts)
         self._update_buttons()
 
     def on_changed(self, changes: Any) -> None:
@@ -267,7 +272,9 @@ class DirectoryPage(Page):
 
     def _edit(self, org: Organisation | None) -> None:
         directory = self.ctx.services.directory
-        dialog = OrganisationDialog(directory.edit if org else directory.add, org, self)
+        contacts = [(c.name, c.id) for c in self.ctx.services.referrals.contacts() if c.verified]
+        save = directory.edit if org else directory.add
+        dialog = OrganisationDialog(save, org, self, contacts=contacts)
         self.dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
             return

@@ -7,7 +7,7 @@ another: the caller passes the service call, the dialog shows its refusal in wor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,6 +68,8 @@ class OrganisationDialog(QDialog):
         save: Callable[[Organisation], Organisation],
         entry: Organisation | None = None,
         parent: QWidget | None = None,
+        *,
+        contacts: Sequence[tuple[str, int]] = (),
     ):
         super().__init__(parent)
         self.setObjectName("organisation_dialog")
@@ -96,6 +98,13 @@ class OrganisationDialog(QDialog):
         self.languages = ListPicker(LANGUAGES, self)
         self.languages.setObjectName("org_languages")
         self.languages.set_form_value(", ".join(self._entry.languages))
+        # An organisation with an Aftercare vault is one of the contacts: referrals to it go
+        # as packages, not letters.
+        self.contact = QComboBox(self, objectName="org_contact")
+        self.contact.addItem(_("No: referrals go by letter"), None)
+        for name, contact_id in contacts:
+            self.contact.addItem(name, contact_id)
+        self.contact.setCurrentIndex(max(0, self.contact.findData(self._entry.contact_id)))
         self.notes = QPlainTextEdit(self._entry.notes, self, objectName="org_notes")
         self.notes.setMaximumHeight(80)
         self.problem = QLabel(self, objectName="org_problem")
@@ -112,6 +121,7 @@ class OrganisationDialog(QDialog):
         form.addRow(_("Phones (separate with commas)"), self.phones)
         form.addRow(_("Opening hours"), self.hours)
         form.addRow(_("Languages spoken"), self.languages)
+        form.addRow(_("Aftercare contact"), self.contact)
         form.addRow(_("Notes"), self.notes)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -141,6 +151,7 @@ class OrganisationDialog(QDialog):
             hours=self.hours.text(),
             languages=tuple(split_list(self.languages.form_value())),
             notes=self.notes.toPlainText(),
+            contact_id=self.contact.currentData(),
         )
 
     def accept_if_saved(self) -> None:

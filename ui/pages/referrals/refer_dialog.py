@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from app.access import Action, allowed
 from app.codes import Section, label
-from app.directory.model import Organisation
 from app.domain.model import Case
 from app.i18n import _
 from app.services.base import Change
@@ -55,17 +54,6 @@ CONSENT_MISSING_STYLE = (
 
 
 LETTER = "letter"
-
-
-def letter_recipients(directory: Directory | None) -> list[Organisation]:
-    """Organisations of the directory a letter can go to: not hotlines, not vaults."""
-    if directory is None:
-        return []
-    return [
-        o
-        for o in directory.entries()
-        if not o.national and o.kind != "hotline" and o.contact_id is None
-    ]
 
 
 class ReferDialog(QDialog):
@@ -103,7 +91,7 @@ class ReferDialog(QDialog):
                 f"{contact.name} ({contact.unit_code}) · {contact.role_label}", contact.name
             )
         self._fingerprints = {c.name: c.fingerprint for c in verified}
-        letters = letter_recipients(directory)
+        letters = directory.letter_recipients() if directory is not None else []
         if letters and verified:
             self.contact_combo.insertSeparator(self.contact_combo.count())
         for org in letters:
