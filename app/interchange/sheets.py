@@ -385,8 +385,12 @@ _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SERIAL_RANGE = (61, 2958465)
 
 
-def excel_serial_date(serial: float, epoch: dt.date = dt.date(1899, 12, 30)) -> dt.date:
-    return epoch + dt.timedelta(days=int(serial))
+def excel_serial_date(serial: float) -> dt.date:
+    """The day of an Excel day number (1900 date system), as openpyxl reads it."""
+    from openpyxl.utils.datetime import from_excel  # openpyxl loads with the first sheet
+
+    moment: dt.datetime = from_excel(serial)
+    return moment.date()
 
 
 def parse_date(value: Any, order: str = "ymd") -> dt.date | None:
