@@ -105,34 +105,37 @@ def _units(rollup: dict[str, Any], expected_units: Sequence[str] | None) -> list
     ]
 
 
+def _codes_by_prefecture(by_code: dict[str, list[str]]) -> list[Flowable]:
+    """A heading with the count, then the codes as a paragraph (a paragraph can run over
+    pages; a table cell of thousands of codes could not)."""
+    out: list[Flowable] = []
+    for code, units in sorted(by_code.items()):
+        out += [
+            layout.subheading(
+                _("{prefecture}: {count} units").format(
+                    prefecture=prefecture_label(code), count=format_number(len(units))
+                )
+            ),
+            para(compact_codes(units)),
+        ]
+    return out or [layout.none_recorded()]
+
+
 def _annex(rollup: dict[str, Any], expected_units: Sequence[str] | None) -> list[Flowable]:
     reported = _reported(rollup)
-    counted = {u for units in reported.values() for u in units}
-    rows = [
-        [prefecture_label(code), format_number(len(units)), compact_codes(units)]
-        for code, units in sorted(reported.items())
-    ]
-    out: list[Flowable] = [
-        layout.subheading(_("Units counted, by prefecture")),
-        list_table([_("Prefecture"), _("Units"), _("Codes")], rows, [1.4, 0.8, 5])
-        if rows
-        else layout.none_recorded(),
-    ]
+    out = [para(_("Units counted, by prefecture")), *_codes_by_prefecture(reported)]
     if expected_units is not None:
+        counted = {u for units in reported.values() for u in units}
         missing: dict[str, list[str]] = {}
         for unit in expected_units:
             if unit not in counted:
                 missing.setdefault(unit[:6], []).append(unit)
-        rows = [
-            [prefecture_label(code), format_number(len(units)), compact_codes(units)]
-            for code, units in sorted(missing.items())
-        ]
-        out += [
-            layout.subheading(_("Registered units that did not report")),
-            list_table([_("Prefecture"), _("Units"), _("Codes")], rows, [1.4, 0.8, 5])
-            if rows
-            else para(_("None: every registered unit reported.")),
-        ]
+        out += [layout.gap(3), para(_("Registered units that did not report"))]
+        out += (
+            _codes_by_prefecture(missing)
+            if missing
+            else [para(_("None: every registered unit reported."))]
+        )
     return out
 
 
