@@ -59,7 +59,7 @@ def write_summaries(folder: Path, n: int) -> Path:
     trust = {}
     for i, (body, k) in zip(range(n), itertools.cycle(_pool()), strict=False):
         prefecture = prefectures[i % len(prefectures)]
-        unit = f"{prefecture}-U{i:05d}"
+        unit = f"{prefecture}-U{i // len(prefectures) + 1:05d}"  # numbered within it
         key = Ed25519PrivateKey.generate()
         doc = make_summary_document(
             unit, prefecture, PERIOD, MADE, "aftercare bench", body, protection_for(k)
