@@ -112,7 +112,7 @@ def _codes_by_prefecture(by_code: dict[str, list[str]]) -> list[Flowable]:
     for code, units in sorted(by_code.items()):
         out += [
             layout.subheading(
-                _("{prefecture}: {count} units").format(
+                _("{prefecture} ({count})").format(
                     prefecture=prefecture_label(code), count=format_number(len(units))
                 )
             ),

@@ -13,9 +13,10 @@ def test_rollup_lists_units_files_and_intervals(locale_en):
     pages = pdf_pages_text(data)
     text = "\n".join(pages)
     assert "Provincial roll-up 2026-Q3" in text
-    assert "350100-S01, 350200-S01" in text
-    assert "did not report (1)" in text
-    assert "350900-S03" in text
+    # Counts per prefecture up front, the codes in the annex (a run of codes written once).
+    assert "Units counted" in text and "Registered, not reporting" in text
+    assert "Fuzhou (1)\n350100-S01" in text and "Xiamen (1)\n350200-S01" in text
+    assert "Registered units that did not report\nNingde (1)\n350900-S03" in text
     assert "32–34" in text  # an interval cell
     assert "Fuzhou" in text and "Xiamen" in text
     assert "bad.json" in text and "the signature does not match" in text
