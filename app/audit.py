@@ -63,6 +63,26 @@ def _key(conn: Connection) -> bytes:
     return bytes(row[0])
 
 
+def audit_key(conn) -> bytes:
+    """The chain's HMAC key (app.vault.audit_head derives the head's own key from it)."""
+    return _key(conn)
+
+
+def head(conn) -> tuple[int, bytes]:
+    """The last entry's id and chain value, as recorded in `meta` (0 and GENESIS if none)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (AUDIT_HEAD,)).fetchone()
+    if row is None:
+        return 0, GENESIS
+    recorded = json.loads(bytes(row[0]))
+    return int(recorded["id"]), bytes.fromhex(recorded["chain"])
+
+
+def chain_at(conn, entry_id: int) -> bytes | None:
+    """The chain value of entry `entry_id`, or None when the trail has no such entry."""
+    row = conn.execute("SELECT chain FROM audit WHERE id = ?", (entry_id,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 

@@ -14,6 +14,7 @@ use these live in tests/conftest.py.
                                               fast, for checks with a raw connection)
     FakeClock                                 a clock for Vault(clock=...) that moves on demand
     flip_bytes(path, offset)                  damage a file in place
+    key_slots(data)                           the slots of a key file, without its audit head
 """
 
 from __future__ import annotations
@@ -185,6 +186,14 @@ def folder_snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(Path(folder).rglob("*"))
         if p.is_file()
     }
+
+
+def key_slots(data: bytes) -> list[dict]:
+    """The slots of a key file's bytes, without the audit head it also carries (which every
+    unlock and lock rewrites, app.vault.audit_head): to prove that no slot changed."""
+    import json
+
+    return json.loads(data)["slots"]
 
 
 def flip_bytes(path: Path, offset: int, count: int = 16) -> None:

@@ -17,6 +17,7 @@ from app.storage.connection import Connection
 
 RECOVERY_SLOT = "recovery_slot"
 PENDING_ROTATION = "key_rotation"
+HEAD_OUTSIDE = "audit_head_outside"  # the audit head is recorded beside the database too
 
 
 def _meta(conn: Connection, key: str) -> bytes | None:
@@ -52,6 +53,14 @@ def pending_rotation(conn: Connection) -> dict[str, Any] | None:
 
 def set_pending_rotation(conn: Connection, change: dict[str, Any] | None) -> None:
     _set_meta(conn, PENDING_ROTATION, None if change is None else json.dumps(change).encode())
+
+
+def head_outside(conn: Connection) -> bool:
+    return _meta(conn, HEAD_OUTSIDE) is not None
+
+
+def set_head_outside(conn: Connection) -> None:
+    _set_meta(conn, HEAD_OUTSIDE, b"1")
 
 
 def delete_user(conn: Connection, user_id: int) -> None:

@@ -38,7 +38,7 @@ from app.errors import AftercareError
 from app.fileio import fsync_dir
 from app.i18n import _
 from app.storage.connection import Connection, DatabaseErrors, connect, user_version
-from app.vault import pages, slots
+from app.vault import audit_head, pages, slots
 
 FORMAT = "aftercare.backup"
 VERSION = 1
@@ -140,6 +140,7 @@ def _write_archive(
     file and the manifest; the archive's SHA-256 and the schema version."""
     with staged.open("wb") as fh, _still_database(conn, data_key) as (db_path, size):
         version = user_version(conn)
+        keys = audit_head.stamp(keys, conn)  # the head of this snapshot, for the restore
         writer = _HashingWriter(fh)
         db_digest = hashlib.sha256()
         with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[call-overload]

@@ -1,7 +1,8 @@
 """Failed unlocks, counted outside the database because they happen before it can be opened.
 
 `vault.state` maps a slot id (never a name) to the run of failures and the failures not yet
-written to the audit trail. After 5 failures in a row a user waits 30 s before the next try,
+written to the audit trail; it also keeps a copy of the audit trail's head
+(app.vault.audit_head). After 5 failures in a row a user waits 30 s before the next try,
 then 60 s, 120 s, ... The file is not secret and not authenticated: the wait stops a person
 at the keyboard guessing, while the Argon2id cost stops an offline attacker.
 
@@ -146,6 +147,15 @@ class Lockout:
         """Every failure the audit trail lacks, oldest first."""
         with self.locked():
             return list(self.doc["unaudited"])
+
+    def head(self) -> dict[str, Any] | None:
+        """The copy of the audit head kept here (app.vault.audit_head checks it)."""
+        return self._read().get("audit_head")
+
+    def record_head(self, sealed_head: dict[str, Any]) -> None:
+        with self.locked():
+            self.doc["audit_head"] = sealed_head
+            self._save()
 
     def record_success(self, slot_id: str, audited: list[dict[str, Any]]) -> None:
         """Clear the run for `slot_id` and drop the entries `audited` (now in the trail);

@@ -104,7 +104,7 @@ def rotate(
     for slot in kept:
         slots.reseal(slot_file.vault_id, slot, new_key)
     change.dropped = [s.slot_id for s in dropped]
-    new_file = slots.SlotFile(slot_file.vault_id, slot_file.name_salt, kept)
+    new_file = slots.SlotFile(slot_file.vault_id, slot_file.name_salt, kept, slot_file.audit_head)
     pending = next_path(folder)
     try:
         atomic_write_bytes(pending, new_file.to_bytes())

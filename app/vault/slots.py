@@ -240,6 +240,8 @@ class SlotFile:
     vault_id: str
     name_salt: bytes
     slots: list[Slot]
+    # The audit trail's head with its HMAC (app.vault.audit_head); None in older files.
+    audit_head: dict | None = None
 
     def name_tag(self, login_name: str) -> str:
         normalised = login_name.strip().casefold().encode("utf-8")
@@ -295,6 +297,8 @@ class SlotFile:
             "name_salt": _b(self.name_salt),
             "slots": [s.as_record() for s in self.slots],
         }
+        if self.audit_head is not None:
+            doc["audit_head"] = self.audit_head
         return json.dumps(doc, indent=1, sort_keys=True).encode()
 
     @classmethod
@@ -306,6 +310,7 @@ class SlotFile:
             vault_id=str(doc["vault_id"]),
             name_salt=bytes.fromhex(doc["name_salt"]),
             slots=[Slot.from_record(r) for r in doc["slots"]],
+            audit_head=doc.get("audit_head"),
         )
 
 

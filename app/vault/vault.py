@@ -37,7 +37,7 @@ from app.storage.connection import (
     is_damage,
     transaction,
 )
-from app.vault import kdf, lockout, passphrase, rotation, slots
+from app.vault import audit_head, kdf, lockout, passphrase, rotation, slots
 
 DB_NAME = rotation.DB_NAME
 
@@ -284,6 +284,7 @@ class Vault:
                 first_error = first_error or exc
                 continue
             try:
+                audit_head.check(self.folder, conn, [slot_file, found_in])
                 if found_in is pending_file:
                     rotation.finish(self.folder, conn, found_in)
                 elif pending_file is not None or rotation.next_path(self.folder).exists():
@@ -502,6 +503,10 @@ class OpenVault:
             return
         with contextlib.suppress(Exception), self.write():
             self.audit("lock")
+        # A failure here (a full disk) must not stop the lock: the head recorded at unlock
+        # is older, which the check at the next unlock accepts.
+        with contextlib.suppress(Exception):
+            self.record_audit_head()
         self._conn.close()
         self._conn = None
         self._data_key = b""
@@ -529,12 +534,19 @@ class OpenVault:
             self._audit_failures(failures)
             rotation.audit_dropped(self.conn, None, None, [s.slot_id for s in dropped])
             self.audit("unlock", detail={"spare_key_file": True} if from_spare else None)
-            if dropped or from_spare:
+            if dropped:
                 self._slot_file = slots.SlotFile(
-                    self._slot_file.vault_id, self._slot_file.name_salt, kept
+                    self._slot_file.vault_id,
+                    self._slot_file.name_salt,
+                    kept,
+                    self._slot_file.audit_head,
                 )
-                slots.write(self.folder, self._slot_file)
         state.record_success(slot.slot_id, failures)
+        self.record_audit_head()  # also rewrites the slot file (from the spare, or slimmed)
+
+    def record_audit_head(self) -> None:
+        """Keep the audit trail's head beside the database (app.vault.audit_head)."""
+        audit_head.record(self.folder, self.conn, self._slot_file)
 
     # --- users ---------------------------------------------------------------------------
 
@@ -579,7 +591,10 @@ class OpenVault:
             )
             self.audit("user_added", detail={"user": name, "role": role})
             new_file = slots.SlotFile(
-                self._slot_file.vault_id, self._slot_file.name_salt, [*self._slot_file.slots, slot]
+                self._slot_file.vault_id,
+                self._slot_file.name_salt,
+                [*self._slot_file.slots, slot],
+                self._slot_file.audit_head,
             )
             slots.write(self.folder, new_file)
         self._slot_file = new_file
@@ -642,6 +657,7 @@ class OpenVault:
             new=new,
             progress=progress,
         )
+        self.record_audit_head()
 
     def change_passphrase(
         self, old: str, new: str, progress: Callable[[float], None] | None = None

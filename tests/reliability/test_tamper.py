@@ -28,7 +28,9 @@ refused; when one slot's bytes were changed and the file still parses, that user
 ("the user name or the passphrase is wrong": the spare copy is consulted only when vault.keys
 cannot be read at all) while every other user opens the vault ("refused for the changed
 slot"). A change that leaves the file's content as it was (JSON white space, hex case)
-opens for everyone ("intact: JSON layout only").
+opens for everyone ("intact: JSON layout only"). A change in the audit head the file
+records fails its HMAC; the copy in vault.state holds, and the unlock writes the head again
+("head refused, written again").
 
 Fast: 16 copies; full: 100 copies (AFTERCARE_RELIABILITY=full).
 """
@@ -49,7 +51,7 @@ from app.storage import cases_repo
 from app.storage.connection import connect, is_damage
 from app.vault import backup, slots
 from app.vault.vault import DB_NAME, Vault
-from tests.helpers import ADMIN, TEAM, data_key
+from tests.helpers import ADMIN, TEAM, data_key, key_slots
 from tests.reliability.conftest import scaled
 
 COPIES = scaled(16, 100)
@@ -121,9 +123,11 @@ def _recovery_outcome(folder: Path, code: str, key: bytes) -> str:
     return "intact" if found == key else "WRONG DATA"
 
 
-def _keys_outcome(folder: Path, original, code: str, key: bytes) -> str:
+def _keys_outcome(folder: Path, original, code: str, key: bytes, changed: bytes) -> str:
     """A changed vault.keys is read by every user's unlock and by the recovery code: each
-    must open to the right data or be refused; a change nobody noticed must be harmless."""
+    must open to the right data or be refused; a change nobody noticed must be harmless.
+    Every unlock rewrites the file's audit head (app.vault.audit_head), so what is compared
+    afterwards is its slots."""
     _template, export, files = original
     outcomes = {user: _open_and_read(folder, export, user) for user in TEAM}
     outcomes["recovery code"] = _recovery_outcome(folder, code, key)
@@ -135,10 +139,19 @@ def _keys_outcome(folder: Path, original, code: str, key: bytes) -> str:
         # The changed byte was in these slots; every other user still opens the vault.
         return "refused for the changed slot" if len(refused) == 1 else "refused for everyone"
     now = (folder / "vault.keys").read_bytes()
-    if now == files["vault.keys"]:
+    if key_slots(now) != key_slots(files["vault.keys"]):
+        return "UNDETECTED CHANGE"
+    try:
+        as_changed = slots.SlotFile.from_bytes(changed)
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
         return "recovered from the spare copy"
-    if slots.SlotFile.from_bytes(now).to_bytes() == files["vault.keys"]:
+    as_before = slots.SlotFile.from_bytes(files["vault.keys"])
+    if as_changed.to_bytes() == as_before.to_bytes():
         return "intact: JSON layout only"
+    if key_slots(as_changed.to_bytes()) == key_slots(as_before.to_bytes()):
+        # The byte was in the recorded audit head: its HMAC failed, the copy in vault.state
+        # held, and the unlock wrote the head again from the database.
+        return "head refused, written again"
     return "UNDETECTED CHANGE"
 
 
@@ -154,7 +167,8 @@ def _try_copy(
     shutil.copytree(template, folder)
     if target == "vault.keys":
         offset = _flip(folder / target, rng)
-        return _keys_outcome(folder, original, code, key), offset
+        changed = (folder / target).read_bytes()
+        return _keys_outcome(folder, original, code, key, changed), offset
     if target != "backup":
         offset = _flip(folder / target, rng)
         outcome = _open_and_read(folder, export)
@@ -191,6 +205,7 @@ ALLOWED = {
     "refused for the changed slot",
     "refused for everyone",
     "intact: JSON layout only",
+    "head refused, written again",
     "intact: ZIP bookkeeping only",
 }
 
