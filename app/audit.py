@@ -63,12 +63,12 @@ def _key(conn: Connection) -> bytes:
     return bytes(row[0])
 
 
-def audit_key(conn) -> bytes:
+def audit_key(conn: Connection) -> bytes:
     """The chain's HMAC key (app.vault.audit_head derives the head's own key from it)."""
     return _key(conn)
 
 
-def head(conn) -> tuple[int, bytes]:
+def head(conn: Connection) -> tuple[int, bytes]:
     """The last entry's id and chain value, as recorded in `meta` (0 and GENESIS if none)."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (AUDIT_HEAD,)).fetchone()
     if row is None:
@@ -77,7 +77,7 @@ def head(conn) -> tuple[int, bytes]:
     return int(recorded["id"]), bytes.fromhex(recorded["chain"])
 
 
-def chain_at(conn, entry_id: int) -> bytes | None:
+def chain_at(conn: Connection, entry_id: int) -> bytes | None:
     """The chain value of entry `entry_id`, or None when the trail has no such entry."""
     row = conn.execute("SELECT chain FROM audit WHERE id = ?", (entry_id,)).fetchone()
     return None if row is None else bytes(row[0])

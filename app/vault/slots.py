@@ -241,7 +241,7 @@ class SlotFile:
     name_salt: bytes
     slots: list[Slot]
     # The audit trail's head with its HMAC (app.vault.audit_head); None in older files.
-    audit_head: dict | None = None
+    audit_head: dict[str, Any] | None = None
 
     def name_tag(self, login_name: str) -> str:
         normalised = login_name.strip().casefold().encode("utf-8")
