@@ -20,6 +20,7 @@ from tests.helpers import (
     data_key,
     flip_bytes,
     folder_snapshot,
+    key_slots,
     scan_for_sentinels,
 )
 
@@ -239,7 +240,8 @@ def test_a_rotation_stopped_before_the_slot_file_was_replaced_is_finished(make_v
     opened = Vault(folder).unlock("li", TEAM["li"][1])  # finishes the rotation
     assert audit.verify(opened.conn).ok
     opened.lock()
-    assert main.read_bytes() == spare.read_bytes() == new_slots
+    assert main.read_bytes() == spare.read_bytes()
+    assert key_slots(main.read_bytes()) == key_slots(new_slots)  # (its audit head is newer)
     assert not (folder / "vault.keys.next").exists()
 
 
