@@ -99,11 +99,8 @@ class CaseFiles(VaultService):
 
     def next_case_number(self, prefix: str, year: int) -> str:
         """The next free number of the form PREFIX-YEAR-NNNN, for the new-case form."""
-        like = f"{prefix}-{year}-%"
-        rows = self.conn.execute(
-            "SELECT case_number FROM cases WHERE case_number LIKE ?", (like,)
-        ).fetchall()
-        used = [int(n.rsplit("-", 1)[1]) for (n,) in rows if n.rsplit("-", 1)[1].isdigit()]
+        numbers = cases_repo.numbers_like(self.conn, f"{prefix}-{year}-%")
+        used = [int(n.rsplit("-", 1)[1]) for n in numbers if n.rsplit("-", 1)[1].isdigit()]
         return f"{prefix}-{year}-{(max(used, default=0) + 1):04d}"
 
     # --- changing --------------------------------------------------------------------------
@@ -387,7 +384,7 @@ class CaseFiles(VaultService):
 
     def _approve_closed(self, case_number: str, case_id: int, comment: str | None) -> Change:
         with self.opened.write() as conn:
-            status = conn.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+            status = cases_repo.status_of(conn, case_id)
             if status != CaseStatus.CLOSED:
                 raise AftercareError(
                     _("Case {number} has no closure waiting for approval.").format(

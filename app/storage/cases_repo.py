@@ -200,6 +200,17 @@ def load_case(conn: Connection, case_id: int) -> Case | None:
     return case
 
 
+def numbers_like(conn: Connection, pattern: str) -> list[str]:
+    """The case numbers matching a LIKE `pattern` (e.g. "S01-2026-%")."""
+    rows = conn.execute("SELECT case_number FROM cases WHERE case_number LIKE ?", (pattern,))
+    return [number for (number,) in rows]
+
+
+def status_of(conn: Connection, case_id: int) -> str:
+    status: str = conn.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+    return status
+
+
 def ids_by_number(conn: Connection) -> list[int]:
     """Every case id, in case-number order (what an export writes)."""
     return [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY case_number")]
