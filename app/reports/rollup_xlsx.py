@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app import sheet_cells
 from app.codes import prefecture_label
 from app.fileio import atomic_write
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 from app.summary_labels import SUPPRESSED, col_label, indicator_title, row_label, table_title
 
 _BOLD = Font(bold=True)
@@ -67,7 +67,15 @@ def _write_table_sheet(
     for title, scope in scopes:
         table = next(t for t in scope["tables"] if t["id"] == table_id)
         sheet_cells.append(ws, [])
-        sheet_cells.append(ws, [title, _("{count} units").format(count=scope["units"])])
+        sheet_cells.append(
+            ws,
+            [
+                title,
+                ngettext("{count} unit", "{count} units", scope["units"]).format(
+                    count=scope["units"]
+                ),
+            ],
+        )
         ws.cell(ws.max_row, 1).font = _BOLD
         sheet_cells.append(ws, ["", *(col_label(table_id, col) for col in table["cols"])])
         for code, cells in zip(table["rows"], table["cells"], strict=True):

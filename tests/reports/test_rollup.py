@@ -286,7 +286,9 @@ def test_workbook(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert len(wb.sheetnames) == 8 + 2
     caseload = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
-    blocks = [row for row in caseload if row[1] is not None and str(row[1]).endswith("units")]
+    blocks = [
+        row for row in caseload if row[1] is not None and str(row[1]).endswith(("unit", "units"))
+    ]
     assert len(blocks) == 1 + len(doc["prefectures"])
     province = doc["province"]["tables"][0]["cells"]
     first_row = caseload[4][1:]

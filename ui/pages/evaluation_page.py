@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app import access
 from app.codes import prefecture_label
 from app.context import AppContext
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 from app.pdf.evaluation_report import change_text, share_text
 from app.reports.evaluation_outputs import run_evaluation
 from app.summary_labels import indicator_title
@@ -192,7 +192,9 @@ class EvaluationPage(Page):
         self.runner.run(
             lambda: run_evaluation(inputs, out_dir),
             parent=self,
-            label=_("Evaluating {n} files...").format(n=format_number(len(inputs))),
+            label=ngettext("Evaluating {n} file...", "Evaluating {n} files...", len(inputs)).format(
+                n=format_number(len(inputs))
+            ),
             on_success=lambda doc: self._show_result(doc, out_dir),
             on_error=self._show_error,
         )

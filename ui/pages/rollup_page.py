@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from app import access
 from app.codes import prefecture_label
 from app.context import AppContext
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 from app.reports.rollup_outputs import OUTPUT_NAMES, run_rollup
 from app.summary_labels import period_text
 from ui.language import Language
@@ -281,7 +281,9 @@ class RollupPage(Page):
         self.runner.run(
             lambda: run_rollup(inputs, out_dir, trust_file=trust, threshold=k),
             parent=self,
-            label=_("Rolling up {n} files...").format(n=format_number(len(inputs))),
+            label=ngettext("Rolling up {n} file...", "Rolling up {n} files...", len(inputs)).format(
+                n=format_number(len(inputs))
+            ),
             on_success=lambda doc: self._show_result(doc, out_dir),
             on_error=self._show_error,
         )
@@ -329,13 +331,16 @@ class RollupPage(Page):
         if self.result is not None:
             units = self.result["province"]["units"]
             self.scope_combo.addItem(
-                _("Province ({n} units)").format(n=format_number(units)), PROVINCE
+                ngettext("Province ({n} unit)", "Province ({n} units)", units).format(
+                    n=format_number(units)
+                ),
+                PROVINCE,
             )
             for code, part in self.result["prefectures"].items():
                 self.scope_combo.addItem(
-                    _("{prefecture} ({n} units)").format(
-                        prefecture=prefecture_label(code), n=format_number(part["units"])
-                    ),
+                    ngettext(
+                        "{prefecture} ({n} unit)", "{prefecture} ({n} units)", part["units"]
+                    ).format(prefecture=prefecture_label(code), n=format_number(part["units"])),
                     code,
                 )
         self.scope_combo.setCurrentIndex(max(self.scope_combo.findData(chosen), 0))
