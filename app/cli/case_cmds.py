@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.cli import common
 from app.cli.common import Subparsers
+from app.codes import DuplicateReason, label
 from app.demo_vault import create_demo_vault
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
@@ -73,14 +74,23 @@ def _terminal_progress(done: int, total: int) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     raw = _read_input(args.file)
     with common.session(args.vault) as opened:
-        result = Services(opened).transfer.import_cases(
+        services = Services(opened)
+        result = services.transfer.import_cases(
             raw,
             source=Path(args.file).name,
             skip_invalid=args.skip_invalid,
             progress=_terminal_progress,
         )
+        twins = services.duplicates.pairs_with(set(result.numbers)) if result.imported else []
     for problem in result.skipped:
         print(_("skipped: {problem}").format(problem=problem), file=sys.stderr)
+    for pair in twins:  # imported all the same: a supervisor decides (aftercare duplicates)
+        print(
+            _("warning: {first} and {second} are probably the same person ({reason})").format(
+                first=pair.first, second=pair.second, reason=label(DuplicateReason, pair.reason)
+            ),
+            file=sys.stderr,
+        )
     skipped = len({p.case_number for p in result.skipped})
     common.emit(
         args,
@@ -88,6 +98,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             "imported": result.imported,
             "skipped": [str(p) for p in result.skipped],
             "sha256": result.sha256,
+            "probable_duplicates": [
+                {"first": p.first, "second": p.second, "reason": p.reason} for p in twins
+            ],
         },
         ngettext(
             "{n} case imported.",

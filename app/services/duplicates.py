@@ -91,3 +91,7 @@ class Duplicates(VaultService):
             Pair(a.case_number, b.case_number, a.full_name, b.full_name, why)
             for a, b, why in duplicates.pairs(duplicates_repo.everyone(self.conn))
         ]
+
+    def pairs_with(self, case_numbers: set[str]) -> list[Pair]:
+        """The likely pairs that involve one of `case_numbers` (the cases just imported)."""
+        return [p for p in self.pairs() if p.first in case_numbers or p.second in case_numbers]

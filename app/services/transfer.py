@@ -27,6 +27,7 @@ class ImportResult:
     imported: int
     skipped: list[Problem]  # with skip_invalid: one or more problems per skipped case
     sha256: str
+    numbers: tuple[str, ...] = ()  # of the cases imported
 
 
 class Transfer(VaultService):
@@ -64,7 +65,7 @@ class Transfer(VaultService):
             cases = [c for c in cases if c.case_number not in taken]
         skipped_cases = len({p.case_number for p in skipped})
         self._insert_all(cases, {"file_sha256": digest, "skipped": skipped_cases}, progress)
-        return ImportResult(len(cases), skipped, digest)
+        return ImportResult(len(cases), skipped, digest, tuple(c.case_number for c in cases))
 
     def import_generated(
         self, cases: Iterable[Case], *, progress: Progress | None = None, total: int = 0

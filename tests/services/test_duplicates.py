@@ -97,3 +97,20 @@ def test_candidates_at_intake_and_pairs_in_the_vault(team: Team, capsys):
     assert "NEW-2" in done.out and "likely pairs" in done.out
     done = run_cli(["duplicates", str(team.folder)], capsys, env=credentials("li"))
     assert done.code == 1 and "may not read" in done.err
+
+
+def test_an_import_warns_of_probable_duplicates(team: Team, capsys, tmp_path):
+    from app.interchange.cases_v1 import dump_document
+
+    twin = _again("IMP-1", PLANTED)
+    twin.person.id_number = PLANTED_ID_NUMBER
+    document = tmp_path / "in.json"
+    document.write_bytes(dump_document([twin]))
+    done = run_cli(
+        ["import", str(team.folder), str(document), "--json"], capsys, env=credentials("wang")
+    )
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["probable_duplicates"] == [
+        {"first": PLANTED, "second": "IMP-1", "reason": "same_id_number"}
+    ]
+    assert f"warning: {PLANTED} and IMP-1 are probably the same person (same ID number)" in done.err
