@@ -191,7 +191,7 @@ def _set(path: str, value):
         (
             "referrals.0.status",
             "sent",
-            'referrals[0].status is "sent", which is not one of: pending, accepted, rejected, completed',
+            'referrals[0].status is "sent", which is not one of: pending, accepted, rejected, completed, withdrawn',
         ),
         ("notes.0.written_on", D(2026, 11, 29), "notes[0].written_on is in the future"),
         ("notes.0.text", "", "notes[0].text is empty"),
