@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -15,7 +16,7 @@ from app.interchange.sheets import Table, Workbook
 from ui.pages.sheet_import.wizard import SheetImportWizard
 
 HEADERS = ["序号", "姓名", "性别", "出生日期", "籍贯", "接案日期", "状态", "备注"]
-ROWS = [
+ROWS: list[list[Any]] = [
     [1, "林秀英", "女", "2003-04-02", "云南省", "2024-03-05", "在办", "由公安转介"],
     [2, "陈小梅", "女", "1998-02-30", "贵州省", "2024-03-11", "在办", None],
     [None] * 8,
@@ -26,7 +27,8 @@ ROWS = [
 
 
 def demo_book() -> Workbook:
-    rows = [(1, list(HEADERS))] + [(n, cells) for n, cells in enumerate(ROWS, start=2)]
+    rows: list[tuple[int, list[Any]]] = [(1, list(HEADERS))]
+    rows += [(n, cells) for n, cells in enumerate(ROWS, start=2)]
     digest = hashlib.sha256(repr(rows).encode()).hexdigest()
     return Workbook("个案登记表.xlsx", digest, "xlsx", [Table("个案", rows)])
 
