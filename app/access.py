@@ -55,6 +55,10 @@ Levels, lowest first: NONE < LIST < READ < WRITE.
     reply_to_referral          yes         yes     yes    yes         -
     acknowledge_referral       yes         yes     yes    yes         -
 
+Attachments (scans, documents, photos) belong to the section they were added to and need
+READ on it to be seen, WRITE to be added or removed; the person's photo on the profile is
+seen by every role that sees the profile (`attachment_level`).
+
 What belongs to which section:
     profile    the person (identity, contact, origin); case number, status and the opening
                and closing dates and reason are the case's header, visible to every role
@@ -289,6 +293,15 @@ def section_of_note(note_section: str) -> Section:
     if note_section == Section.LEGAL:
         return Section.LEGAL
     return Section.NOTES
+
+
+def attachment_level(section: str, *, photo: bool, write: bool) -> Level:
+    """What a role needs on `section` for an attachment there: READ to see one (it is the
+    section's content, so a LIST reader does not even see its title), WRITE to add or remove
+    one. The person's photo is seen with the profile, basic profile included (LIST)."""
+    if write:
+        return Level.WRITE
+    return Level.LIST if photo and section == Section.PROFILE else Level.READ
 
 
 class _User(Protocol):

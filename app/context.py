@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app import viewer_files
 from app.errors import AftercareError
 from app.i18n import _
 from app.vault.auto_backup import BehindTheLock
@@ -58,6 +59,7 @@ class AppContext:
         return self._services[1]
 
     def lock(self) -> None:
+        viewer_files.remove_all()  # plain copies an outside viewer was given
         if self.opened is not None:
             self.opened.lock()
         self.hand_over()

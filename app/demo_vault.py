@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from app.demo_attachments import add_demo_attachments
 from app.demo_data import demo_users, generate_cases
 from app.services import Services
 from app.services.transfer import Progress
+from app.storage.list_repo import CaseFilter
 from app.vault.kdf import KdfParams
 from app.vault.vault import Vault
 
@@ -51,16 +53,24 @@ def create_demo_vault(
     finally:
         opened.lock()
     caseworker = next(u for u in users if u[1] == "caseworker")
+    health = next(u for u in users if u[1] == "health")
     opened = Vault(folder).unlock(caseworker[0], caseworker[2])
+    nurse = Vault(folder).unlock(health[0], health[2])
     try:
         today = today or dt.date.today()
         services = Services(opened, today=lambda: today)
         services.transfer.import_generated(
             generate_cases(cases, seed, today=today), progress=progress, total=cases
         )
+        # The girls' cases open longest, which the README's screenshots show.
+        girls = CaseFilter(status="open", group="girl")
+        ids = services.lists.ids(girls, sort="opened_on", descending=False)
+        chosen = [row.case_number for row in services.lists.rows(ids[:6])]
+        add_demo_attachments(services, Services(nurse, today=lambda: today), chosen)
         _ask_to_close(services, today)
         _demo_directory(services)
     finally:
+        nurse.lock()
         opened.lock()
     return users
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as app_settings
+from app import viewer_files
 from app.codes import Role, label
 from app.context import AppContext
 from app.i18n import _
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main_window")
         self.ctx = ctx
+        viewer_files.remove_all()  # plain copies a crashed session left for a viewer
         self.runner = runner or Runner(self)
         self.language = language or Language(self)
         minutes = ctx.settings.get(app_settings.LOCK_MINUTES, app_settings.LOCK_MINUTES_DEFAULT)

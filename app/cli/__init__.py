@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "app.cli.referral_cmds",
     "app.cli.workflow_cmds",
     "app.cli.directory_cmds",
+    "app.cli.attachment_cmds",
 )
 
 

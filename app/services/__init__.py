@@ -5,7 +5,8 @@ follow-ups due), `transfer` (cases-v1 import and export), `documents` (the case-
 `referrals` (contacts, and referral packages to and from other vaults), `drafts` (form
 text kept in the vault when the window locked itself), `audit_trail` (reading and checking
 it), `backups` (made and restored by hand), `caseload` (who holds a case, and the home page),
-`directory` (organisations to call, refer to and hand out).
+`directory` (organisations to call, refer to and hand out), `attachments`
+(files and photos kept inside the vault).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from app.services.audit_trail import AuditTrail
 from app.services.backups import Backups
 from app.services.caseload import Caseload
+from app.services.attachments import Attachments
 from app.services.cases import CaseFiles
 from app.services.directory import Directory
 from app.services.documents import Documents
@@ -43,3 +45,4 @@ class Services:
         self.caseload = Caseload(opened, today=today)
         self.duplicates = Duplicates(opened, today=today)
         self.directory = Directory(opened, today=today)
+        self.attachments = Attachments(opened, today=today)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from app.errors import AftercareError
 from app.i18n import _
 from app.storage.connection import Connection, user_version
-from app.storage.schema import v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12
+from app.storage.schema import v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13
 
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: v1.upgrade,
@@ -28,6 +28,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     10: v10.upgrade,
     11: v11.upgrade,
     12: v12.upgrade,
+    13: v13.upgrade,
 }
 LATEST = max(STEPS)
 

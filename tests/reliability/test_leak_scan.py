@@ -5,12 +5,15 @@ so the settings file is there too) and with a temp folder of its own (TMPDIR):
 
     aftercare init, user add        the vault, a caseworker and a supervisor
     aftercare import                a cases-v1 file whose every text field holds a sentinel
+    aftercare attach                a scan (PNG) whose bytes hold a sentinel
     the window (offscreen)          sign in, change a setting, open the case file page,
-                                    type a new sentinel phone number, Save, lock
+                                    type a new sentinel phone number, Save, open the scan
+                                    in an outside viewer (a plain temporary copy), lock
     search                          every sentinel found through the services
     aftercare summary / rollup      the signed summary (JSON and PDF), the roll-up outputs
     aftercare case-pdf              the case file printed (meant to hold the data: not scanned
                                     but read back, to prove the scan would find a sentinel)
+    aftercare attachment-export     the scan written out (likewise meant to hold it)
     aftercare backup                an encrypted backup beside the automatic ones
 
 Afterwards no sentinel, in UTF-8, UTF-16 or GB18030, and no part of one (the random token
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import secrets
 import tempfile
@@ -50,7 +54,7 @@ from app.domain import (
 )
 from app.interchange.cases_v1 import dump_document
 from app.vault.vault import Vault
-from tests import helpers
+from tests import attachment_files, helpers
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -200,12 +204,15 @@ def _temp_files_holding(system_temp: Path, since: float, skip: Path, sentinels: 
     return hits
 
 
-def test_no_sentinel_leaves_the_vault_in_a_whole_session(qtbot, cli, tmp_path, session_dirs):
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QLineEdit, QPushButton
+def test_no_sentinel_leaves_the_vault_in_a_whole_session(
+    qtbot, cli, tmp_path, session_dirs, monkeypatch
+):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
 
     from tests.ui.support import sign_in
     from ui.main_window import MainWindow
+    from ui.pages.case_file import attachments_panel
     from ui.security import SessionGuard
 
     data, temp, system_temp = session_dirs
@@ -268,6 +275,9 @@ def test_no_sentinel_leaves_the_vault_in_a_whole_session(qtbot, cli, tmp_path, s
     source = inbox / "cases.json"  # the person's own file: where the data came from
     source.write_bytes(dump_document([sentinel_case(number, mark)]))
     run("import", str(vault), str(source), user=CASEWORKER)
+    scan = inbox / "scan.png"
+    scan.write_bytes(attachment_files.png(text=mark("scan")))
+    added = json.loads(run("attach", str(vault), number, str(scan), "--json", user=CASEWORKER).out)
 
     # the window: a setting, the case file page, an edit saved, lock
     ctx = AppContext(vault, settings=app_settings.load())
@@ -282,6 +292,15 @@ def test_no_sentinel_leaves_the_vault_in_a_whole_session(qtbot, cli, tmp_path, s
     phone.setText(mark("typed"))  # setText: typing CJK with keyClicks aborts offscreen
     qtbot.mouseClick(page.findChild(QPushButton, "save_button"), Qt.MouseButton.LeftButton)
     assert ctx.services.cases.open_case(number).person.phone == mark("typed")
+    # The scan, handed to an outside viewer: a plain copy, which the lock must delete.
+    handed: list[Path] = []
+    Ok = QMessageBox.StandardButton.Ok
+    monkeypatch.setattr(attachments_panel, "open_with_system", handed.append)
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().button(Ok).click())
+    scans = page.case_tabs["profile"].panels[1]
+    scans.select(scan.name)
+    scans.outside_button.click()
+    assert len(handed) == 1 and mark("scan").encode() in handed[0].read_bytes()
     searches = [mark(f) for f in ("name", "alias", "id", "typed", "note", "service", "followup")]
     for query in searches:
         assert [f.row.case_number for f in ctx.services.lists.find(query)] == [number], query
@@ -296,12 +315,17 @@ def test_no_sentinel_leaves_the_vault_in_a_whole_session(qtbot, cli, tmp_path, s
         "--pdf", str(out / "summary.pdf"), user=SUPERVISOR)  # fmt: skip
     run("rollup", str(out / "summary.json"), "--out-dir", str(out / "rollup"))
     run("case-pdf", str(vault), number, "--out", str(exports / "case.pdf"), user=CASEWORKER)
+    run("attachment-export", str(vault), number, str(added["id"]), "--out",
+        str(exports / "scan.png"), user=CASEWORKER)  # fmt: skip
     run("backup", str(vault), "--out", str(vault / "backups" / "manual.acbackup"), user=ADMIN)
 
     planted = [mark(f) for f in ("name", "typed", "phone", "address", "note", "legal", "details")]
+    planted.append(mark("scan"))
     planted += [token, number, "李秘密"]
     # The scan works: the printed case file holds the data it is meant to hold.
     assert _hits(exports, [mark("typed"), token]), "the scan finds nothing, even where it must"
+    assert _hits(exports, [mark("scan")]), "nor in the attachment written out"
+    assert not handed[0].exists()
     assert not [p for p in data.rglob("*") if p.suffix == ".log" or "log" in p.name.lower()]
     assert app_settings.load()["lock_minutes"] == 7  # the settings file was written
     assert _hits(data, planted) == []

@@ -31,6 +31,7 @@ from app.i18n import _
 from app.services.base import Change
 from ui.pages.base import Page
 from ui.pages.case_file import (
+    attachments_panel,
     care_plan_tab,
     consent_tab,
     followups_tab,
@@ -100,6 +101,12 @@ class CaseFilePage(Page):
             self.tabs.addTab(tab, label(Section, section))
             for form in tab.forms:
                 form.edited.connect(self._update_dirty)
+        attachments_panel.install(
+            self.case_tabs,
+            self.role,
+            lambda: self.ctx.services,
+            lambda: self.runner.changed.emit(frozenset({AUDIT})),
+        )
         self.case_actions = CaseActions(self)
         for tab in self.case_tabs.values():
             for entries in tab.lists:

@@ -7,7 +7,8 @@ retranslates it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from app.access import Level
 from app.domain.model import Case
@@ -25,6 +26,8 @@ class CaseTab(QWidget):
         self.level = level
         self.forms: list[SectionForm] = []
         self.lists: list[EntryList] = []
+        self.panels: list[QWidget] = []  # attachments and the photo: load(case_number)
+        self._beside_form: QHBoxLayout | None = None
         self._hint_text = hint
         self.hint = hint_label(f"hint_{section}", self)
         self.hint.setVisible(bool(hint))
@@ -49,7 +52,10 @@ class CaseTab(QWidget):
         inner_column.addWidget(form)
         inner_column.addStretch(1)
         area.setWidget(inner)
-        self.column.insertWidget(self.column.count() - 1, area, 1)
+        row = QHBoxLayout()
+        row.addWidget(area, 1)
+        self.column.insertLayout(self.column.count() - 1, row, 1)
+        self._beside_form = self._beside_form or row
         return form
 
     def add_list(self, entries: EntryList) -> EntryList:
@@ -57,11 +63,23 @@ class CaseTab(QWidget):
         self.column.insertWidget(self.column.count() - 1, entries, 1)
         return entries
 
+    def add_panel(self, panel: QWidget, *, beside_form: bool = False) -> QWidget:
+        """A panel with `load(case_number)` and `retranslate_ui()`: to the right of the first
+        form (the photo), or below the forms and lists."""
+        self.panels.append(panel)
+        if beside_form and self._beside_form is not None:
+            self._beside_form.addWidget(panel, 0, Qt.AlignmentFlag.AlignTop)
+        else:
+            self.column.insertWidget(self.column.count() - 1, panel)
+        return panel
+
     def load(self, case: Case) -> None:
         for form in self.forms:
             form.load(case)
         for entries in self.lists:
             entries.load(case)
+        for panel in self.panels:
+            panel.load(case.case_number)  # type: ignore[attr-defined]
 
     def retranslate_ui(self) -> None:
         self.hint.setText(_(self._hint_text) if self._hint_text else "")
@@ -69,3 +87,5 @@ class CaseTab(QWidget):
             form.retranslate_ui()
         for entries in self.lists:
             entries.retranslate_ui()
+        for panel in self.panels:
+            panel.retranslate_ui()  # type: ignore[attr-defined]
