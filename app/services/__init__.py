@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from app.services.attachments import Attachments
 from app.services.audit_trail import AuditTrail
 from app.services.backups import Backups
 from app.services.caseload import Caseload
-from app.services.attachments import Attachments
 from app.services.cases import CaseFiles
 from app.services.directory import Directory
 from app.services.documents import Documents
