@@ -59,7 +59,6 @@ class AppContext:
         return self._services[1]
 
     def lock(self) -> None:
-        viewer_files.remove_all()  # plain copies an outside viewer was given
         if self.opened is not None:
             self.opened.lock()
         self.hand_over()
@@ -67,5 +66,6 @@ class AppContext:
     def hand_over(self) -> OpenVault | None:
         """Forget the open vault without locking it and return it: the caller locks it (an
         automatic backup that runs after the window has locked)."""
+        viewer_files.remove_all()  # plain copies an outside viewer was given
         opened, self.opened, self._services = self.opened, None, None
         return opened

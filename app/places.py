@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel import Locale
@@ -42,17 +43,22 @@ def _named(code: str, names: dict[str, str]) -> Named:
     return Named(code, names, _pinyin_key(names.get("zh_CN", "")))
 
 
+def _names(table: Mapping[object, object]) -> dict[str, str]:
+    """Babel's code -> name table, its keys and names as strings."""
+    return {str(code): str(name) for code, name in table.items()}
+
+
 @functools.cache
 def _countries() -> dict[str, Named]:
-    per_locale = {loc: Locale.parse(loc).territories for loc in SUPPORTED_LOCALES}
-    codes = sorted(c for c in per_locale["en"] if isinstance(c, str) and _COUNTRY.fullmatch(c))
+    per_locale = {loc: _names(Locale.parse(loc).territories) for loc in SUPPORTED_LOCALES}
+    codes = sorted(c for c in per_locale["en"] if _COUNTRY.fullmatch(c))
     return {c: _named(c, {loc: t.get(c, "") for loc, t in per_locale.items()}) for c in codes}
 
 
 @functools.cache
 def _languages() -> dict[str, Named]:
-    per_locale = {loc: Locale.parse(loc).languages for loc in SUPPORTED_LOCALES}
-    codes = [c for c in per_locale["en"] if isinstance(c, str) and "_" not in c]
+    per_locale = {loc: _names(Locale.parse(loc).languages) for loc in SUPPORTED_LOCALES}
+    codes = [c for c in per_locale["en"] if "_" not in c]
     return {c: _named(c, {loc: t.get(c, "") for loc, t in per_locale.items()}) for c in codes}
 
 

@@ -159,7 +159,11 @@ def _set(path: str, value):
             None,
             "services[2].started_on is required unless the service is planned",
         ),
-        ("services.2.started_on", D(2026, 12, 1), "services[2].started_on is in the future"),
+        (
+            "services.2.started_on",
+            D(2026, 12, 1),
+            "services[2].started_on is in the future: a service that has not started yet is Planned",
+        ),
         ("services.2.ended_on", D(2026, 4, 9), "services[2].ended_on is before started_on"),
         ("services.0.ended_on", D(2026, 11, 29), "services[0].ended_on is in the future"),
         ("services.1.provider", 1, "services[1].provider must be text"),

@@ -8,9 +8,30 @@ text fields, the file dialog) come from PySide6's `qtbase_<locale>.qm`, which th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QFileDialog
 
 from app import i18n
+
+
+class FileDialogLabels(QObject):
+    """Qt 6's file dialog asks for "&Look in:" and "Files of &type:", which the
+    qtbase_zh_CN.qm in the PySide6 wheel lacks (it has them without the "&"): every file
+    dialog the program shows gets those two labels from our own catalog as it appears."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        if event.type() == QEvent.Type.Show and isinstance(watched, QFileDialog):
+            watched.setLabelText(QFileDialog.DialogLabel.LookIn, i18n._("Look in:"))
+            watched.setLabelText(QFileDialog.DialogLabel.FileType, i18n._("Files of type:"))
+        return False
 
 
 def qt_translations_dir() -> str:
@@ -23,6 +44,10 @@ class Language(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._translator: QTranslator | None = None
+        self._labels = FileDialogLabels(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._labels)
 
     @property
     def locale(self) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+from typing import Any
 
 from app.cli import common
 from app.codes import Section
@@ -10,9 +12,10 @@ from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
 from app.services import Services
+from app.services.attachments import Attachment
 
 
-def register(sub) -> None:
+def register(sub: Any) -> None:  # argparse's subparsers action
     p = sub.add_parser(
         "attach", help=_("store a scanned form, a document or a photo inside the vault")
     )
@@ -46,7 +49,7 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_export)
 
 
-def cmd_attach(args) -> int:
+def cmd_attach(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -76,7 +79,7 @@ def cmd_attach(args) -> int:
     return 0
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         found = Services(opened).attachments.for_case(args.number)
@@ -90,7 +93,7 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     opened = common.unlock(args.vault)
     try:
         _attachment, data = Services(opened).attachments.export(args.number, args.id)
@@ -103,7 +106,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _record(a) -> dict[str, object]:
+def _record(a: Attachment) -> dict[str, object]:
     return {
         "id": a.id,
         "section": a.section,

@@ -317,7 +317,12 @@ class _Checker:
             self.code(f"{path}.kind", s.kind, ServiceKind)
             status = self.code(f"{path}.status", s.status, ServiceStatus)
             planned = status == ServiceStatus.PLANNED
-            started = self.date(f"{path}.started_on", s.started_on, past=not planned)
+            started = self.date(f"{path}.started_on", s.started_on, past=False)
+            if started is not None and not planned and started > self.today:
+                self.add(
+                    f"{path}.started_on",
+                    _("is in the future: a service that has not started yet is Planned"),
+                )
             if s.started_on is None and status is not None and not planned:
                 self.add(f"{path}.started_on", _("is required unless the service is planned"))
             ended = self.date(f"{path}.ended_on", s.ended_on)

@@ -63,7 +63,9 @@ def test_attach_list_export_and_backup(cli, vault, tmp_path):
 
     backup = tmp_path / "b.acbackup"
     assert cli("backup", str(vault), "--out", str(backup), env=credentials("admin")).code == 0
-    restored = cli("restore", str(backup), "--to", str(tmp_path / "restored"), env=wang)
+    restored = cli(
+        "restore", str(backup), "--to", str(tmp_path / "restored"), env=credentials("admin")
+    )
     assert restored.code == 0, restored.err
     opened = Vault(tmp_path / "restored").unlock("wang", "river stone lantern 42")
     try:

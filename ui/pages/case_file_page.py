@@ -157,7 +157,7 @@ class CaseFilePage(Page):
                 return
             if not self.load_case(number):
                 return
-            self.show_tab(tab)
+            self.show_tab(tab or Section.PROFILE)  # another case starts on who the person is
             case_drafts.offer_back(self)
         else:
             self.show_tab(tab)

@@ -83,6 +83,7 @@ class SettingsPage(Page):
             ctx.settings.get(app_settings.LOCK_MINUTES, app_settings.LOCK_MINUTES_DEFAULT)
         )
         self.lock_spin.valueChanged.connect(self.lock_minutes_chosen)
+        self.lock_spin.valueChanged.connect(lambda _v: self._set_lock_suffix())
         self.language_combo.setMinimumWidth(220)
         self.lock_spin.setMinimumWidth(220)
 
@@ -119,12 +120,17 @@ class SettingsPage(Page):
     def title(cls) -> str:
         return _("Settings")
 
+    def _set_lock_suffix(self) -> None:
+        one = self.lock_spin.value() == 1  # "1 minute", not "1 minutes"
+        suffix = _("minute without use") if one else _("minutes without use")
+        self.lock_spin.setSuffix(" " + suffix)
+
     def retranslate_ui(self) -> None:
         self.heading.setText(_("Settings"))
         self.general.setTitle(_("This computer"))
         self._language_label.setText(_("Language"))
         self._lock_label.setText(_("Lock after"))
-        self.lock_spin.setSuffix(" " + _("minutes without use"))
+        self._set_lock_suffix()
         self._lock_help.setText(
             _("The vault locks itself when nobody has used the keyboard or mouse for this long.")
         )

@@ -109,7 +109,7 @@ class UnlockPage(QWidget):
         self.user_edit = QLineEdit(box, objectName="unlock_user")
         self.passphrase_edit = QLineEdit(box, objectName="unlock_passphrase")
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.user_edit.returnPressed.connect(self.passphrase_edit.setFocus)
+        self.user_edit.returnPressed.connect(self._name_entered)
         self.passphrase_edit.returnPressed.connect(self.unlock)
         self.unlock_button = QPushButton(box, objectName="unlock_button")
         self.unlock_button.setDefault(True)
@@ -200,6 +200,18 @@ class UnlockPage(QWidget):
         self.set_folder_label()
         self._show_countdown()
 
+    def say(self, text: str) -> None:
+        """The sign-in form's error line, taking no room while there is nothing to say."""
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+        self.forms.adjustSize()
+
+    def _name_entered(self) -> None:
+        if self.passphrase_edit.text():
+            self.unlock()
+        else:
+            self.passphrase_edit.setFocus()
+
     def set_folder_label(self) -> None:
         self.folder_label.setText(_("Vault: {path}").format(path=self.ctx.vault_folder))
 
@@ -210,7 +222,7 @@ class UnlockPage(QWidget):
         for edit in (self.passphrase_edit, self.recovery_code_edit):
             edit.clear()
         self.new_passphrase.clear()
-        self.error_label.clear()
+        self.say("")
         self.recovery_error.clear()
         self.show_recovery(False)
         self.set_folder_label()
@@ -229,27 +241,31 @@ class UnlockPage(QWidget):
         self.forms.adjustSize()
         if on and not self.recovery_user_edit.text():
             self.recovery_user_edit.setText(self.user_edit.text())
-        (self.recovery_code_edit if on else self.user_edit).setFocus()
+        if on:
+            self.recovery_code_edit.setFocus()
+        else:  # a remembered name: the passphrase next, so it is never typed into the name
+            (self.passphrase_edit if self.user_edit.text() else self.user_edit).setFocus()
 
     def _vault(self) -> Vault | None:
         try:
             return Vault(self.ctx.vault_folder, clock=self._clock)
         except AftercareError as exc:
-            self.error_label.setText(str(exc))
+            self.say(str(exc))
             self.recovery_error.setText(str(exc))
             return None
 
     def unlock(self) -> None:
         name, secret = self.user_edit.text().strip(), self.passphrase_edit.text()
         if not name or not secret:
-            self.error_label.setText(_("Type your user name and your passphrase."))
+            self.say(_("Type your user name and your passphrase."))
+            (self.passphrase_edit if name else self.user_edit).setFocus()
             return
         if self._countdown.isActive() or self.runner.busy:
             return
         vault = self._vault()
         if vault is None:
             return
-        self.error_label.clear()
+        self.say("")
         self.unlock_button.setEnabled(False)
 
         def unlock() -> OpenVault:
@@ -311,7 +327,7 @@ class UnlockPage(QWidget):
     def _failed(self, exc: BaseException, vault: Vault, name: str) -> None:
         self.passphrase_edit.clear()
         self.passphrase_edit.setFocus()
-        self.error_label.setText(error_text(exc))
+        self.say(error_text(exc))
         if isinstance(exc, LockedOut):
             wait = exc.wait_s
         else:
@@ -339,7 +355,7 @@ class UnlockPage(QWidget):
         if self.seconds_left() <= 0:
             self._countdown.stop()
             self.unlock_button.setEnabled(True)
-            self.error_label.clear()
+            self.say("")
         self._show_countdown()
 
     def _show_countdown(self) -> None:

@@ -30,6 +30,9 @@ class CodeCombo(QComboBox):
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        # Wide enough for the labels of the language shown now, also after a switch (the
+        # default measures once, and "All statuses" lost its last letter in English).
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         if codes is None:
             if code_list is None:
                 raise ValueError("CodeCombo needs a code list or codes")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 from app.access import Level
 from app.codes import ConsentPurpose, Section
 from app.domain.model import Case, Consent
+from app.domain.validation import Problem
 from app.i18n import N_, _
 from app.services import Services
 from app.services.base import Change
@@ -91,15 +92,19 @@ class ConsentForm(SectionForm):
 
     def add_row(self, values: dict[str, Any] | None = None) -> None:
         index = len(self._consent_rows)
-        values = values or {
+        values = values or {  # agreed or not: nothing chosen until the person says
             "purpose": ConsentPurpose.SERVICES.value,
-            "given": "yes",
+            "given": None,
             "recorded_on": dt.date.today().isoformat(),
         }
         widgets: dict[str, QWidget] = {
             "purpose": CodeCombo(ConsentPurpose, parent=self.rows_widget),
             "given": CodeCombo(
-                codes=YES_NO, labeller=lambda c: _(YES_NO[c]), parent=self.rows_widget
+                codes=YES_NO,
+                labeller=lambda c: _(YES_NO[c]),
+                blank=True,
+                blank_text=N_("Choose..."),
+                parent=self.rows_widget,
             ),
             "recorded_on": DateEdit(self.rows_widget),
             "withdrawn_on": DateEdit(self.rows_widget),
@@ -154,6 +159,16 @@ class ConsentForm(SectionForm):
             self.add_row(row)
         self._layout_rows()
         self.clear_problems()
+
+    def date_problems(self, case_number: str, prefix: str = "") -> list[Problem]:
+        """Also a row whose "agreed" is not chosen yet: a consent is yes or no, never a
+        default."""
+        problems = super().date_problems(case_number, prefix)
+        for index in range(len(self._consent_rows)):
+            key = f"consents[{index}].given"
+            if value_of(self.fields[key]) is None:
+                problems.append(Problem(case_number, prefix + key, _("is not chosen yet")))
+        return problems
 
     def finish_setup(self) -> None:  # rows wire themselves up as they are made
         pass
