@@ -235,6 +235,7 @@ ACTION_LABELS: dict[str, str] = {
     "case_draft_saved": N_("Draft kept at lock"),
     "case_draft_discarded": N_("Draft discarded"),
     "case_pdf_printed": N_("Case file printed to PDF"),
+    "case_number_digits_set": N_("Width of case numbers set"),
     "attachment_added": N_("Attachment added"),
     "attachment_viewed": N_("Attachment viewed"),
     "attachment_exported": N_("Attachment written out"),

@@ -150,6 +150,22 @@ class ClosureReason(StrEnum):
     OTHER = "other"
 
 
+class LegalStage(StrEnum):
+    """Where a legal-aid case stands (a service's `details.stage`); older files may hold free
+    text there, which is shown as it is."""
+
+    CONSULTATION = "consultation"
+    INVESTIGATION = "investigation"
+    PROSECUTION_REVIEW = "prosecution_review"
+    FIRST_INSTANCE = "first_instance"
+    SECOND_INSTANCE = "second_instance"
+    CIVIL_COMPENSATION = "civil_compensation"
+    ENFORCEMENT = "enforcement"
+    JUDGMENT_FINAL = "judgment_final"
+    MEDIATED = "mediated"
+    WITHDRAWN = "withdrawn"
+
+
 class Section(StrEnum):
     """Sections of a case file, as the access table and notes name them."""
 
@@ -305,6 +321,18 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "lost_contact": N_("Lost contact"),
         "deceased": N_("Deceased"),
         "other": N_("Other"),
+    },
+    LegalStage: {
+        "consultation": N_("Legal consultation"),
+        "investigation": N_("Police investigation"),
+        "prosecution_review": N_("Review for prosecution"),
+        "first_instance": N_("First-instance trial"),
+        "second_instance": N_("Appeal (second instance)"),
+        "civil_compensation": N_("Civil compensation claim"),
+        "enforcement": N_("Enforcement"),
+        "judgment_final": N_("Judgment in force"),
+        "mediated": N_("Settled by mediation"),
+        "withdrawn": N_("Suit withdrawn"),
     },
     Section: {
         "profile": N_("Profile"),

@@ -286,9 +286,10 @@ _PSY_NOTES = (
     "初次评估有自伤念头，已制定安全计划。",
     "对陌生男性仍有恐惧，继续咨询。",
 )
-_LEGAL_STAGES_EARLY = ("立案侦查", "审查起诉")
-_LEGAL_STAGES_DONE = ("判决生效", "调解结案", "撤诉结案")
-_LEGAL_STAGES_LATE = ("一审", "二审", "执行", "民事赔偿诉讼")
+# app.codes.LegalStage
+_LEGAL_STAGES_EARLY = ("investigation", "prosecution_review")
+_LEGAL_STAGES_DONE = ("judgment_final", "mediated", "withdrawn")
+_LEGAL_STAGES_LATE = ("first_instance", "second_instance", "enforcement", "civil_compensation")
 _LEGAL_NOTES = (
     "已协助制作询问笔录。",
     "申请刑事附带民事赔偿。",

@@ -50,6 +50,7 @@ def create_demo_vault(
     try:
         for name, role, passphrase in users[1:]:
             opened.add_user(name, role, passphrase, kdf_params=minimum)
+        Services(opened).cases.set_case_number_digits(5)  # as app.demo_data numbers them
     finally:
         opened.lock()
     caseworker = next(u for u in users if u[1] == "caseworker")

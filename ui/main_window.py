@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
         self._save_settings = save_settings
         self._lock_pending = False
         self._pages: list[Page] = []
+        self._history: list[str] = []  # page ids shown before the current one
+        self._return_to: tuple[str, str] | None = None  # see _open_case
         self.backups = ctx.backups  # the backups behind the lock (app.vault.auto_backup)
 
         self.unlock_page = UnlockPage(ctx, self.runner, self, clock=clock)
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(QSize(0, 0))
         self.navigation.setStyleSheet(NAV_STYLE)
         self.navigation.currentRowChanged.connect(self._nav_changed)
+        self.navigation.clicked.connect(lambda index: self._nav_clicked(index.row()))
         self.page_stack = QStackedWidget(self, objectName="pages")
         workspace = QWidget(self, objectName="workspace")
         row = QHBoxLayout(workspace)
@@ -145,6 +148,12 @@ class MainWindow(QMainWindow):
 
     def _rebuild_go_menu(self) -> None:
         self.go_menu.clear()
+        self.back_action = self.go_menu.addAction(_("Back"))
+        self.back_action.setObjectName("action_back")
+        self.back_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence.StandardKey.Back])
+        self.back_action.triggered.connect(self.go_back)
+        self.back_action.setEnabled(bool(self._history))
+        self.go_menu.addSeparator()
         for index, page in enumerate(self._nav_pages()):
             action = self.go_menu.addAction(page.title())
             action.setObjectName(f"action_go_{page.page_id}")
@@ -197,16 +206,46 @@ class MainWindow(QMainWindow):
         page = self.page(page_id)
         if page is None:
             return None
+        shown = self.page_stack.currentWidget()
+        if isinstance(shown, Page) and shown is not page and shown in self._pages:
+            self._history.append(shown.page_id)  # where Back (Alt+Left, Esc) returns to
+            del self._history[:-20]
         nav = self._nav_pages()
         self.navigation.blockSignals(True)
         # A page outside the navigation (the case file) leaves no other page highlighted.
         self.navigation.setCurrentRow(nav.index(page) if page in nav else -1)
+        if page not in nav:
+            self.navigation.clearSelection()
         self.navigation.blockSignals(False)
         self.page_stack.setCurrentWidget(page)
+        if hasattr(self, "back_action"):
+            self.back_action.setEnabled(bool(self._history))
         if argument is not None:
             page.open(argument)
         page.refresh()
         return page
+
+    def go_back(self) -> Page | None:
+        """The page shown before this one (the case list or follow-ups, from a case)."""
+        while self._history:
+            previous = self._history.pop()
+            if self.page(previous) is not None and previous != self._current_page_id():
+                page = self.show_page(previous)
+                self._history.pop()  # showing it pushed the page we left: not a way back
+                self.back_action.setEnabled(bool(self._history))
+                return page
+        return None
+
+    def _current_page_id(self) -> str | None:
+        shown = self.page_stack.currentWidget()
+        return shown.page_id if isinstance(shown, Page) else None
+
+    def _nav_clicked(self, row: int) -> None:
+        """A click on the sidebar shows its page, also when its row is current already (as
+        after coming back from a case)."""
+        nav = self._nav_pages()
+        if 0 <= row < len(nav) and self._current_page_id() != nav[row].page_id:
+            self.show_page(nav[row].page_id)
 
     def _nav_changed(self, row: int) -> None:
         nav = self._nav_pages()
@@ -241,6 +280,7 @@ class MainWindow(QMainWindow):
             page.hide()
             page.deleteLater()
         self._pages = []
+        self._history = []
         self._rebuild_go_menu()
 
     def _changed(self, changes: object) -> None:
@@ -258,6 +298,9 @@ class MainWindow(QMainWindow):
         nav = self._nav_pages()
         if nav:
             self.show_page(nav[0].page_id)
+        back_to, self._return_to = self._return_to, None
+        if back_to is not None and back_to[0] == self.ctx.opened.user.name:
+            self.show_page("case_file", back_to[1])  # where the lock found them
         self.guard.arm()
         self._update_title()
         self._report_backup_problems()
@@ -273,6 +316,7 @@ class MainWindow(QMainWindow):
             if page.unsaved_changes() and not page.save_or_discard_for_lock(auto) and not auto:
                 return False
         self._lock_pending = False
+        self._return_to = self._open_case() if auto else None
         close_open_dialogs()
         clear_clipboard_if_ours()
         self.guard.disarm()
@@ -284,6 +328,15 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self._update_title()
         return True
+
+    def _open_case(self) -> tuple[str, str] | None:
+        """(user, case number) of the case file shown now, to return to after an automatic
+        lock (the same user only: another one may not read it)."""
+        page = self.page("case_file")
+        number = getattr(page, "number", None)
+        if page is None or number is None or self.page_stack.currentWidget() is not page:
+            return None
+        return self.ctx.opened.user.name, number
 
     def _lock_behind_a_backup(self) -> None:
         """Lock, and when something changed, hand the vault to a backup that locks it after.

@@ -26,6 +26,7 @@ from app.codes import (
     Exploitation,
     GuardianStatus,
     IdentifiedBy,
+    LegalStage,
     LivingConditions,
     ReferralStatus,
     ReferralTo,
@@ -100,9 +101,15 @@ def _notes(case: Case) -> list[Flowable]:
     return [list_table([_("Date"), _("About"), _("Note")], rows, [1, 1, 4])]
 
 
+def _detail_value(key: str, value: object) -> str:
+    if key == "stage" and value in {s.value for s in LegalStage}:
+        return label(LegalStage, str(value))
+    return str(value)
+
+
 def _details(service: Service) -> str:
     parts = [
-        f"{_(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k}: {v}"
+        f"{_(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k}: {_detail_value(k, v)}"
         for k, v in service.details.items()
         if v not in (None, "")
     ]

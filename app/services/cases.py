@@ -32,7 +32,7 @@ from app.errors import AftercareError
 from app.i18n import _
 from app.services import workers
 from app.services.base import Change, VaultService
-from app.storage import cases_repo, new_cases, workflow_repo
+from app.storage import cases_repo, new_cases, numbering_repo, workflow_repo
 from app.storage.cases_repo import ListEntry
 from app.storage.connection import Connection
 
@@ -100,8 +100,10 @@ class CaseFiles(VaultService):
     def next_case_number(self, prefix: str, year: int) -> str:
         """The next free number of the form PREFIX-YEAR-NNNN, for the new-case form."""
         numbers = cases_repo.numbers_like(self.conn, f"{prefix}-{year}-%")
-        used = [int(n.rsplit("-", 1)[1]) for n in numbers if n.rsplit("-", 1)[1].isdigit()]
-        return f"{prefix}-{year}-{(max(used, default=0) + 1):04d}"
+        tails = [n.rsplit("-", 1)[1] for n in numbers if n.rsplit("-", 1)[1].isdigit()]
+        # One width for the unit: its setting, or wider where its numbers already are.
+        width = max([numbering_repo.digits(self.conn), *(len(t) for t in tails)])
+        return f"{prefix}-{year}-{max((int(t) for t in tails), default=0) + 1:0{width}d}"
 
     # --- changing --------------------------------------------------------------------------
 

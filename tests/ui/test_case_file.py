@@ -296,20 +296,21 @@ def test_school_enrolment_and_follow_up_visit_survive_a_lock(qtbot, demo_window)
 
     def enrol(dialog):
         dialog.form.fields["kind"].set_code("schooling")
-        qtbot.keyClicks(dialog.form.fields["details.school"], "Fuzhou No. 3 Middle School")
+        # One field for the school: the provider, asked under the name "School".
+        assert dialog.form.field_label("provider") == "School"
+        for hidden in ("details.school", "details.lawyer"):
+            assert not dialog.form.form.isRowVisible(dialog.form.fields[hidden].parentWidget())
+        qtbot.keyClicks(dialog.form.fields["provider"], "Fuzhou No. 3 Middle School")
         qtbot.keyClicks(dialog.form.fields["details.grade"], "Grade 8")
-        qtbot.keyClicks(dialog.form.fields["provider"], "Gulou District Education Bureau")
-        assert not dialog.form.form.isRowVisible(
-            dialog.form.fields["details.lawyer"].parentWidget()
-        )
         dialog.save_button.click()
 
     page.show_tab("care_plan")
     when_modal(enrol)
     find(page, QPushButton, "add_services_care_plan").click()
     table = find(page, QWidget, "table_services_care_plan")
-    texts = [table.model().index(r, 5).data() for r in range(table.model().rowCount())]
-    assert "School: Fuzhou No. 3 Middle School; Grade: Grade 8" in texts
+    rows = range(table.model().rowCount())
+    shown = [(table.model().index(r, 4).data(), table.model().index(r, 5).data()) for r in rows]
+    assert ("Fuzhou No. 3 Middle School", "Grade: Grade 8") in shown
 
     def visit(dialog):
         set_date(dialog, "done_on", today.isoformat())
@@ -326,9 +327,7 @@ def test_school_enrolment_and_follow_up_visit_survive_a_lock(qtbot, demo_window)
     assert not window.ctx.is_unlocked
     sign_in(qtbot, window, ROLES["caseworker"])
     case = window.ctx.services.cases.open_case(number)
-    schooling = [
-        s for s in case.services if s.details.get("school") == "Fuzhou No. 3 Middle School"
-    ]
+    schooling = [s for s in case.services if s.provider == "Fuzhou No. 3 Middle School"]
     assert [(s.kind, s.status, s.details["grade"], s.started_on) for s in schooling] == [
         ("schooling", "ongoing", "Grade 8", today)
     ]
@@ -369,11 +368,12 @@ def test_opening_another_case_asks_and_save_stores_it(qtbot, demo_window):
     assert window.ctx.services.cases.open_case(number).person.phone == "13700000000"
 
 
-def test_automatic_lock_saves_what_validates_and_keeps_the_rest_as_a_draft(
+def test_automatic_lock_keeps_every_change_as_a_draft_and_returns_to_the_case(
     qtbot, demo_window, clock
 ):
     window = demo_window
     page, number = open_case(qtbot, window, "caseworker")
+    stored = window.ctx.services.cases.open_case(number)
     set_date(page.case_tabs["profile"], "person.date_of_birth", "2099-01-01")
     find(page, QLineEdit, "field_person.phone").setText("13611112222")
     guardian_notes = page.case_tabs["care_plan"].forms[0].fields["guardian.notes"]
@@ -383,20 +383,30 @@ def test_automatic_lock_saves_what_validates_and_keeps_the_rest_as_a_draft(
     window.guard.check()  # the inactivity lock: nobody is asked
     assert not window.ctx.is_unlocked
 
-    sign_in(qtbot, window, ROLES["caseworker"])
-    services = window.ctx.services
-    assert services.cases.open_case(number).guardian.notes == "Aunt visits every Sunday."
-    assert services.cases.open_case(number).person.phone != "13611112222"
-    assert [d.section for d in services.drafts.for_case(number)] == ["profile"]
-    actions = [e.action for e in audit.entries(window.ctx.opened.conn) if e.case_number == number]
-    assert "case_draft_saved" in actions
+    asked = {}
 
-    when_modal(answer(QMessageBox.StandardButton.Yes, "draft_question"))
-    page = window.show_page("case_file", number)
+    def restore(box: QMessageBox) -> None:
+        asked["text"] = box.text()
+        answer(QMessageBox.StandardButton.Yes, "draft_question")(box)
+
+    when_modal(restore, kind=QMessageBox)
+    sign_in(qtbot, window, ROLES["caseworker"])  # back on the case, and told what was kept
+    services = window.ctx.services
+    page = window.page("case_file")
+    assert window.page_stack.currentWidget() is page and page.number == number
+    assert "kept in the vault, not saved" in asked["text"]
+    # Nothing was saved behind the person's back: neither the valid nor the invalid edit.
+    assert services.cases.open_case(number).guardian == stored.guardian
+    assert services.cases.open_case(number).person.phone == stored.person.phone
+    actions = [e.action for e in audit.entries(window.ctx.opened.conn) if e.case_number == number]
+    assert actions.count("case_draft_saved") == 2
     assert find(page, QLineEdit, "field_person.phone").text() == "13611112222"
     dob = find(page.case_tabs["profile"], QWidget, "field_person.date_of_birth")
     assert dob.line.text() == "2099-01-01"
-    assert page.unsaved_changes() and page.tabs.currentWidget() is page.case_tabs["profile"]
+    assert guardian_notes is not page.case_tabs["care_plan"].forms[0].fields["guardian.notes"]
+    notes = page.case_tabs["care_plan"].forms[0].fields["guardian.notes"]
+    assert notes.toPlainText() == "Aunt visits every Sunday."
+    assert page.unsaved_changes()
     assert services.drafts.for_case(number) == []
 
 
@@ -414,10 +424,6 @@ def test_automatic_lock_keeps_an_open_follow_up_dialog_as_a_draft(qtbot, demo_wi
     when_modal(type_then_walk_away)
     find(page, QPushButton, "add_followups_followups").click()
     assert not window.ctx.is_unlocked
-
-    sign_in(qtbot, window, ROLES["caseworker"])
-    [draft] = window.ctx.services.drafts.for_case(number)
-    assert draft.section == "followups:entry"
     restored = {}
 
     def look(dialog):
@@ -425,9 +431,13 @@ def test_automatic_lock_keeps_an_open_follow_up_dialog_as_a_draft(qtbot, demo_wi
         restored["done"] = dialog.form.fields["done_on"].line.text()
         dialog.reject()
 
-    when_modal(answer(QMessageBox.StandardButton.Yes, "draft_question"))
-    QTimer.singleShot(50, lambda: when_modal(look, kind=QDialog))
-    window.show_page("case_file", number)
+    def restore(box: QMessageBox) -> None:
+        QTimer.singleShot(50, lambda: when_modal(look, kind=QDialog))
+        answer(QMessageBox.StandardButton.Yes, "draft_question")(box)
+
+    when_modal(restore, kind=QMessageBox)
+    sign_in(qtbot, window, ROLES["caseworker"])  # the window returns to the case and asks
+    assert window.page("case_file").number == number
     assert restored == {"notes": "Met her at the bus station.", "done": "2001-01-01"}
 
 

@@ -293,7 +293,8 @@ def test_new_case_shows_a_problem_beside_its_field_then_saves(qtbot, writable):
     dialog = NewCaseDialog(writable, runner)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.number_edit.text() == "FZ-2026-0301"  # the demo's prefix, the next number
+    # The demo's prefix, the next number, as wide as the demo's (the unit's setting).
+    assert dialog.number_edit.text() == "FZ-2026-00301"
     assert not dialog.form.isRowVisible(dialog._guardian_box)
 
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -312,11 +313,11 @@ def test_new_case_shows_a_problem_beside_its_field_then_saves(qtbot, writable):
     with qtbot.waitSignal(runner.changed) as changed:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         runner.wait_for_idle()
-    assert dialog.created_number == "FZ-2026-0301"
+    assert dialog.created_number == "FZ-2026-00301"
     assert dialog.result() == dialog.DialogCode.Accepted
     (change,) = changed.args[0]
     assert change.what == "created"
-    case = writable.services.cases.open_case("FZ-2026-0301")
+    case = writable.services.cases.open_case("FZ-2026-00301")
     assert (case.person.full_name, case.person.age_at_intake) == ("Test Girl", 12)
     assert case.guardian is not None and case.guardian.status == "tracing"
     assert case.intake.prefecture == "350100" and case.opened_on == TODAY
@@ -401,6 +402,6 @@ def test_new_case_button_opens_the_dialog_then_the_new_case(qtbot, writable):
     QTimer.singleShot(0, fill_in)
     with qtbot.waitSignal(page.navigate, timeout=15_000) as opened:
         qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
-    assert opened.args == ["case_file", "FZ-2026-0301"]
+    assert opened.args == ["case_file", "FZ-2026-00301"]
     assert page.model.total() == 301
-    assert page.model.case_row(0).case_number == "FZ-2026-0301"
+    assert page.model.case_row(0).case_number == "FZ-2026-00301"

@@ -93,6 +93,14 @@ def test_the_preview_shows_exactly_the_document(qtbot, demo_window, demo_account
     assert any(t.endswith("%") for t in (model.data(model.index(r, 3)) for r in range(9)))
     assert "350100-S01" in page.preview_title.text()
     assert page.save_button.isEnabled()
+    # The chart the PDF has, bar for bar; whole tables, no scroll bar of their own.
+    chart = page.preview.chart
+    assert [b.label for b in chart.bars] == [indicator_title(i["id"]) for i in doc["indicators"]]
+    for view in views:
+        assert view.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        assert view.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        last = view.model().rowCount() - 1
+        assert view.rowViewportPosition(last) + view.rowHeight(last) <= view.viewport().height()
 
 
 def test_saving_writes_the_signed_json_and_its_pdf(qtbot, demo_window, demo_accounts, tmp_path):

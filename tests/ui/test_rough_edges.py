@@ -3,8 +3,10 @@ here the way a person meets it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.storage.list_repo import CaseFilter
 from tests.ui import test_case_file as case_file
@@ -92,3 +94,82 @@ def test_file_dialogs_in_chinese_have_no_english_labels(qtbot, window):
     finally:
         window.language.set("en")
     assert labels == ["查找范围：", "文件名称(&N)：", "文件类型："]
+
+
+def test_back_from_a_case_by_button_escape_alt_left_and_the_sidebar(qtbot, demo_window):
+    page, number = open_case(qtbot, demo_window, "caseworker")
+    window = demo_window
+    cases = window.page("cases")
+    followups = window.show_page("followups")
+    window.show_page("case_file", {"case": number, "tab": "followups"})
+    assert window.page_stack.currentWidget() is page
+    assert window.navigation.selectedItems() == []  # nothing else looks chosen
+    page.back_button.click()
+    assert window.page_stack.currentWidget() is followups
+
+    window.show_page("cases")
+    window.show_page("case_file", number)
+    page.tabs.currentWidget().setFocus()
+    qtbot.keyClick(page.tabs.currentWidget(), Qt.Key.Key_Escape)
+    assert window.page_stack.currentWidget() is cases
+
+    window.show_page("case_file", number)
+    window.back_action.trigger()  # Alt+Left, in the Go menu
+    assert window.page_stack.currentWidget() is cases
+    assert window.back_action.shortcuts()[0].toString() == "Alt+Left"
+
+    window.show_page("case_file", number)
+    row = window._nav_pages().index(cases)
+    item_rect = window.navigation.visualItemRect(window.navigation.item(row))
+    qtbot.mouseClick(
+        window.navigation.viewport(), Qt.MouseButton.LeftButton, pos=item_rect.center()
+    )
+    assert window.page_stack.currentWidget() is cases
+
+
+def test_fields_a_reader_may_not_change_do_not_look_editable(qtbot, demo_window):
+    page, _number = open_case(qtbot, demo_window, "supervisor")
+    profile = page.case_tabs["profile"]
+    name = find(profile, QLineEdit, "field_person.full_name")
+    born = find(profile, QWidget, "field_person.date_of_birth")
+    assert name.isReadOnly() and "transparent" in name.styleSheet()
+    assert born.line.isReadOnly() and not born.line.isClearButtonEnabled()
+    assert not born.button.isVisibleTo(profile)
+    assert "transparent" in find(profile, QWidget, "field_person.origin.division").styleSheet()
+
+
+def test_down_from_the_search_box_goes_to_the_results(qtbot, demo_window):
+    sign_in(qtbot, demo_window, case_file.ROLES["caseworker"])
+    cases = demo_window.show_page("cases")
+    cases.search_edit.setFocus()
+    qtbot.keyClicks(cases.search_edit, "FZ")
+    qtbot.keyClick(cases.search_edit, Qt.Key.Key_Down)
+    assert demo_window.focusWidget() is cases.table
+    assert cases.table.currentIndex().row() == 0
+    assert ":focus" in cases.table.styleSheet()  # the table shows it has the keyboard
+    qtbot.keyClick(cases.table, Qt.Key.Key_Return)
+    assert demo_window.page_stack.currentWidget() is demo_window.page("case_file")
+
+
+def test_the_service_dialog_asks_once_for_the_school_and_lists_legal_stages(qtbot, demo_window):
+    from app.domain.model import Service
+    from ui.pages.case_file.service_dialog import ServiceDialog
+
+    saved = []
+    day = dt.date(2026, 6, 1)
+    dialog = ServiceDialog("X", saved.append, today=day, kinds=["schooling", "legal_aid"])
+    form = dialog.form
+    assert form.field_label("provider") == "School"
+    assert not form.fields["details.school"].isVisibleTo(dialog)
+    form.fields["kind"].set_code("legal_aid")
+    assert form.field_label("provider") == "Law firm"
+    stage = form.fields["details.stage"]
+    assert stage.itemText(0) == "Not recorded" and "First-instance trial" in [
+        stage.itemText(i) for i in range(stage.count())
+    ]
+    older = Service("legal_aid", "ongoing", details={"stage": "一审", "firm": "某律所"})
+    dialog = ServiceDialog("X", saved.append, older, today=day, kinds=["legal_aid"])
+    assert dialog.form.fields["details.stage"].currentText() == "一审"  # kept as it was
+    assert dialog.form.fields["provider"].text() == "某律所"
+    built = dialog.build(dialog.form.state())
+    assert built.provider == "某律所" and built.details == {"stage": "一审"}

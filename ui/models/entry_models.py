@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.codes import (
+    LegalStage,
     LivingConditions,
     ReferralStatus,
     ReferralTo,
@@ -28,6 +29,14 @@ from app.i18n import N_, _, format_date
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+
+# Kinds whose provider is named by a detail: the form asks once, under the detail's name.
+PROVIDER_DETAIL: dict[str, str] = {
+    ServiceKind.SCHOOLING: "school",
+    ServiceKind.MEDICAL_CARE: "hospital",
+    ServiceKind.EMPLOYMENT_SUPPORT: "employer",
+    ServiceKind.LEGAL_AID: "firm",
+}
 
 # The detail fields a service of each kind offers (the demo data and spreadsheets use these
 # keys); other keys an entry holds are kept and shown under their own names.
@@ -66,9 +75,16 @@ def detail_label(key: str) -> str:
     return _(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key
 
 
+def detail_value(key: str, value: object) -> str:
+    """A detail as a person reads it: a legal stage by its name, the rest as it is."""
+    if key == "stage" and value in {s.value for s in LegalStage}:
+        return label(LegalStage, str(value))
+    return str(value)
+
+
 def details_text(service: Service) -> str:
     parts = [
-        _("{label}: {value}").format(label=detail_label(k), value=v)
+        _("{label}: {value}").format(label=detail_label(k), value=detail_value(k, v))
         for k, v in service.details.items()
         if v not in (None, "")
     ]

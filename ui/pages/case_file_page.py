@@ -17,9 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QLabel, QMessageBox, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import access
 from app.access import Level
@@ -123,9 +131,15 @@ class CaseFilePage(Page):
 
         self.empty = QLabel(self, objectName="case_file_empty")
         self.empty.setStyleSheet("color: #5f6368; font-size: 12pt;")
+        # Back to where the case was opened from: this button, Esc, Alt+Left (Go menu).
+        self.back_button = QPushButton(self, objectName="case_back")
+        self.back_button.setFlat(True)
+        self.back_button.setStyleSheet("text-align: left; color: #1a5fb4; padding: 2px 0;")
+        self.back_button.clicked.connect(self.go_back)
         content = QWidget(self)
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.header)
         column.addWidget(self.tabs, 1)
         self.stack = QStackedWidget(self)
@@ -142,7 +156,20 @@ class CaseFilePage(Page):
     def title(cls) -> str:
         return _("Case file")
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt's name
+        """Esc that no field or dialog took: back to where the case was opened from."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.go_back()
+            return
+        super().keyPressEvent(event)
+
+    def go_back(self) -> None:
+        window = self.window()
+        if hasattr(window, "go_back"):
+            window.go_back()
+
     def retranslate_ui(self) -> None:
+        self.back_button.setText("‹ " + _("Back"))
         self.empty.setText(_("Open a case from the case list."))
         self.header.retranslate_ui()
         self.referral_actions.retranslate_ui()

@@ -12,7 +12,8 @@ import contextlib
 import re
 from collections.abc import Iterator
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -70,6 +71,7 @@ ORIGIN_PROVINCES: dict[str, str] = {
     "410000": N_("Henan"),
 }
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
+FOCUS_STYLE = "QTableView:focus { border: 2px solid #1a5fb4; }"
 
 
 @contextlib.contextmanager
@@ -182,6 +184,8 @@ class CaseListPage(Page):
             self.table.setColumnWidth(column, width)
         self.table.setColumnHidden(Column.NEXT_FOLLOWUP, self._masked(Column.NEXT_FOLLOWUP))
         self.table.activated.connect(self._open_index)
+        # Where the keyboard is: a frame around the table while it has the focus.
+        self.table.setStyleSheet(FOCUS_STYLE)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
@@ -194,6 +198,8 @@ class CaseListPage(Page):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
         self.search_edit.textChanged.connect(self._search_timer.start)
+        # Down from the search box goes to the results, as in a browser's address bar.
+        self.search_edit.installEventFilter(self)
 
         self.status_filter = CodeCombo(CaseState, blank=True, blank_text=N_("All statuses"))
         self.group_filter = CodeCombo(Group, blank=True, blank_text=N_("All groups"))
@@ -380,6 +386,25 @@ class CaseListPage(Page):
         self.count_label.setText(text if self._loaded else "")
 
     # --- opening, copying, creating ------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        if (
+            watched is self.search_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_results(self) -> None:
+        """The keyboard in the results, on the first row when none is chosen yet."""
+        if self._search_timer.isActive():  # typed just now: search before going down
+            self._run_search()
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.selectRow(0)
 
     def _open_index(self, index) -> None:
         if index.isValid():

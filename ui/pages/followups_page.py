@@ -36,6 +36,7 @@ from ui.models.followups_model import Column, FollowupsModel
 from ui.pages.base import Page, case_changes
 from ui.pages.visit_dialog import RescheduleDialog, VisitDialog
 from ui.runner import AUDIT
+from ui.pages.case_list_page import FOCUS_STYLE
 from ui.security import copy_secret
 
 EVERYONE, MINE = "", "\x00me"  # the worker filter's first two entries
@@ -56,6 +57,7 @@ class FollowupsPage(Page):
         self.summary.setStyleSheet("color: #555;")
         self.table = QTableView(self, objectName="followups_table")
         self.table.setModel(self.model)
+        self.table.setStyleSheet(FOCUS_STYLE)  # where the keyboard is
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -1,9 +1,11 @@
 """Typed text an automatic lock could not save: kept in the vault, offered back on opening.
 
 `keep_for_lock(page)` runs when the window locks itself and nobody can be asked: each
-changed form is saved if it validates, otherwise its fields go to `services.drafts`; an open
-add/edit dialog likewise (its draft is keyed `<section>:entry`, with the list it belongs to
-and the entry's id). Nothing is written outside the encrypted database.
+changed form goes to `services.drafts` as it is, never saved behind the person's back (half
+an edit is not a decision); an open add/edit dialog likewise (its draft is keyed
+`<section>:entry`, with the list it belongs to and the entry's id). Nothing is written
+outside the encrypted database. After the unlock the window returns to the case, and
+`offer_back` says what was kept.
 
 `offer_back(page)` runs when a case is opened: if the user has drafts of it, it asks whether
 to restore them, puts them back into their forms (unsaved, so the Save button and the
@@ -16,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.domain.validation import InvalidCase
 from app.errors import AftercareError
 from app.i18n import _
 
@@ -27,19 +28,14 @@ ENTRY = ":entry"
 
 
 def keep_for_lock(page: CaseFilePage) -> None:
-    """Save what validates, keep the rest as drafts; never a dialog, never an exception."""
+    """Keep every unsaved change as a draft; never a dialog, never an exception."""
     if page.number is None or not page.ctx.is_unlocked:
         return
-    services, number = page.ctx.services, page.number
     for form in page.forms():
-        if not form.dirty():
-            continue
-        try:
-            page.announce(form.save(services, number))
-        except (InvalidCase, AftercareError):
+        if form.dirty():
             _keep(page, form.section, form.state())
     dialog = page.dialog
-    if dialog is not None and dialog.dirty() and not dialog.try_save(quiet=True):
+    if dialog is not None and dialog.dirty():
         section = next(e.spec.section for e in page.lists() if e.spec.name == dialog.list_name)
         payload = {
             "list": dialog.list_name,
@@ -72,8 +68,8 @@ def offer_back(page: CaseFilePage) -> None:
         QMessageBox.Icon.Question,
         _("Unsaved changes kept"),
         _(
-            "When the window locked itself, some changes to case {number} could not be saved "
-            "and were kept in the vault. Restore them now?"
+            "The window locked itself while case {number} had changes that were not saved. "
+            "They were kept in the vault, not saved. Put them back into the case file now?"
         ).format(number=page.number),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
         page,

@@ -126,17 +126,34 @@ def set_value(widget: QWidget, value: Any) -> None:
         raise TypeError(f"cannot set {type(widget).__name__}")
 
 
+# A field the reader may not change looks like text on the page, not like an empty box to
+# type into: no white box, no frame, no clear button (see `set_read_only`).
+READ_ONLY_STYLE = "background: transparent; border: 1px solid transparent;"
+
+
+def _look_read_only(edit: QLineEdit | QPlainTextEdit, read_only: bool) -> None:
+    edit.setStyleSheet(READ_ONLY_STYLE if read_only else "")
+    if isinstance(edit, QLineEdit) and read_only:
+        edit.setClearButtonEnabled(False)
+
+
 def set_read_only(widget: QWidget, read_only: bool) -> None:
     """Read-only where Qt has it (text stays crisp and selectable), disabled elsewhere."""
     if (compound := _compound(widget)) is not None:
         compound.set_read_only(read_only)
+        if isinstance(widget, QLineEdit):
+            _look_read_only(widget, read_only)
     elif isinstance(widget, DateEdit):
         widget.line.setReadOnly(read_only)
+        widget.line.setClearButtonEnabled(not read_only)
+        _look_read_only(widget.line, read_only)
         widget.button.setVisible(not read_only)
     elif isinstance(widget, QLineEdit | QPlainTextEdit):
         widget.setReadOnly(read_only)
+        _look_read_only(widget, read_only)
     elif isinstance(widget, QSpinBox):
         widget.setReadOnly(read_only)
+        widget.setStyleSheet(READ_ONLY_STYLE if read_only else "")
         widget.setButtonSymbols(
             QSpinBox.ButtonSymbols.NoButtons if read_only else QSpinBox.ButtonSymbols.UpDownArrows
         )

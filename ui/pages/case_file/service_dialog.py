@@ -15,14 +15,35 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
-from app.codes import ServiceKind, ServiceStatus
+from app.codes import LegalStage, ServiceKind, ServiceStatus
 from app.domain.model import Service
-from app.i18n import N_
-from ui.models.entry_models import DETAIL_LABELS, KIND_DETAILS, NUMBER_DETAILS
+from app.i18n import N_, _
+from ui.models.entry_models import DETAIL_LABELS, KIND_DETAILS, NUMBER_DETAILS, PROVIDER_DETAIL
 from ui.pages.case_file.entry_dialogs import EntryDialog, text_box
 from ui.pages.case_file.forms import blank_to_none, iso, parse_date
 from ui.widgets.code_combo import CodeCombo
 from ui.widgets.date_edit import DateEdit
+
+
+class StageCombo(CodeCombo):
+    """The stage of a legal-aid case from a list; free text an older file holds is offered
+    as it is, so opening and saving an entry never changes it."""
+
+    def __init__(self, parent=None):
+        super().__init__(LegalStage, blank=True, blank_text=N_("Not recorded"), parent=parent)
+        self.changed = self.currentIndexChanged
+
+    def form_value(self) -> str:
+        return self.code() or ""
+
+    def set_form_value(self, value: str | None) -> None:
+        if value and self.findData(value) < 0:
+            self._codes.append(value)
+            self.addItem(value, value)
+        self.setCurrentIndex(max(self.findData(value or None), 0))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.setEnabled(not read_only)
 
 
 class ServiceDialog(EntryDialog):
@@ -52,6 +73,12 @@ class ServiceDialog(EntryDialog):
         self._extra = {
             k: v for k, v in (entry.details if entry else {}).items() if k not in DETAIL_LABELS
         }
+        # A school, hospital, employer or law firm is the service's provider, asked once; an
+        # older entry's different value there is kept as it was.
+        if entry and (named := PROVIDER_DETAIL.get(entry.kind)):
+            held = entry.details.get(named)
+            if held and entry.provider and held != entry.provider:
+                self._extra[named] = held
         form = self.form
         form.add_field(
             "kind", N_("Service"), CodeCombo(ServiceKind, codes=self._kinds, parent=self)
@@ -66,7 +93,8 @@ class ServiceDialog(EntryDialog):
         provider.setCompleter(completer)
         form.add_field("provider", N_("Provider"), provider)
         for key, text in DETAIL_LABELS.items():
-            form.add_field(f"details.{key}", text, QLineEdit(self))
+            widget = StageCombo(self) if key == "stage" else QLineEdit(self)
+            form.add_field(f"details.{key}", text, widget)
         form.add_field("notes", N_("Notes"), text_box(self))
         form.field("kind", CodeCombo).currentIndexChanged.connect(self._show_kind_details)
         self.finish_setup()
@@ -76,9 +104,14 @@ class ServiceDialog(EntryDialog):
         kind = self.form.field("kind", CodeCombo).code()
         if self._providers is not None:
             self._provider_names.setStringList(self._providers(kind))
-        shown = KIND_DETAILS.get(kind or "", ())
+        named = PROVIDER_DETAIL.get(kind or "")
+        shown = [k for k in KIND_DETAILS.get(kind or "", ()) if k != named]
         for key in DETAIL_LABELS:
             self.form.set_field_visible(f"details.{key}", key in shown)
+        caption, _text = self.form._labels["provider"]
+        text = DETAIL_LABELS[named] if named else N_("Provider")
+        self.form._labels["provider"] = (caption, text)
+        caption.setText(_(text))
         self.adjustSize()
 
     def state_of(self, entry: Service | None) -> dict[str, Any]:
@@ -88,7 +121,9 @@ class ServiceDialog(EntryDialog):
             "status": entry.status,
             "started_on": iso(entry.started_on),
             "ended_on": iso(entry.ended_on),
-            "provider": entry.provider or "",
+            "provider": entry.provider
+            or entry.details.get(PROVIDER_DETAIL.get(entry.kind), "")
+            or "",
             "notes": entry.notes or "",
         }
         for key in DETAIL_LABELS:
@@ -98,8 +133,11 @@ class ServiceDialog(EntryDialog):
 
     def build(self, state: dict[str, Any]) -> Service:
         details: dict[str, Any] = dict(self._extra)
+        named = PROVIDER_DETAIL.get(state["kind"])
         for key in KIND_DETAILS.get(state["kind"], ()):
-            text = state[f"details.{key}"].strip()
+            if key == named:
+                continue  # asked as the provider
+            text = str(state[f"details.{key}"]).strip()
             if text:
                 details[key] = int(text) if key in NUMBER_DETAILS and text.isdigit() else text
         return Service(

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.summary_labels import table_title
+from app.pdf.summary import indicator_bar
+from app.summary_labels import indicator_title, table_title
 from ui.models.summary_models import IndicatorColumn, IndicatorModel, SummaryTableModel
+from ui.widgets.share_chart import ShareChartWidget
 
 TITLE_STYLE = "font-size: 11pt; font-weight: 600; color: #1f2a37; padding-top: 10px;"
 NOTE_STYLE = "color: #4b5563;"
@@ -38,17 +40,28 @@ def read_only_view(model: QAbstractItemModel, parent: QWidget, name: str) -> QTa
     view.setAlternatingRowColors(False)
     view.setWordWrap(False)
     view.verticalHeader().setDefaultSectionSize(26)
+    # Whole tables: no scroll bar of their own (one could hide the last row); the page
+    # scrolls instead, across too when a table is wider than the window.
     view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.setStyleSheet("QTableView { gridline-color: #e3e6ea; }")
     fit_height(view)
     return view
 
 
 def fit_height(view: QTableView) -> None:
+    """As tall as all its rows and at least as wide as all its columns need."""
     rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
     height = view.horizontalHeader().sizeHint().height() + rows + 2 * view.frameWidth()
     view.setFixedHeight(height)
+    header = view.horizontalHeader()
+    columns = sum(
+        max(header.sectionSizeHint(c), header.minimumSectionSize())
+        for c in range(view.model().columnCount())
+    )
+    side = view.verticalHeader()
+    side_width = max(side.sizeHint().width(), side.minimumWidth()) if side.isVisible() else 0
+    view.setMinimumWidth(columns + side_width + 2 * view.frameWidth())
 
 
 class DocumentPreview(QScrollArea):
@@ -84,6 +97,7 @@ class DocumentPreview(QScrollArea):
         column.setContentsMargins(0, 0, 8, 8)
         column.setSpacing(4)
         self.indicator_view = None
+        self.chart: ShareChartWidget | None = None
         self.table_views = []
         if not self._tables and not self._indicators:
             note = QLabel(self._placeholder, content, objectName=f"{self.objectName()}_empty")
@@ -107,6 +121,10 @@ class DocumentPreview(QScrollArea):
             fit_height(view)
             column.addWidget(view)
             self.indicator_view = view
+            bars = [indicator_bar(indicator_title(i["id"]), i) for i in self._indicators]
+            self.chart = ShareChartWidget(bars, _("withheld or no cases"), content)
+            self.chart.setObjectName("preview_chart")
+            column.addWidget(self.chart)
         for table in self._tables:
             column.addWidget(self._title(table_title(table["id"]), content))
             view = read_only_view(
