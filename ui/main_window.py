@@ -150,7 +150,9 @@ class MainWindow(QMainWindow):
         self.go_menu.clear()
         self.back_action = self.go_menu.addAction(_("Back"))
         self.back_action.setObjectName("action_back")
-        self.back_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence.StandardKey.Back])
+        self.back_action.setShortcuts(
+            [QKeySequence("Alt+Left"), QKeySequence(QKeySequence.StandardKey.Back)]
+        )
         self.back_action.triggered.connect(self.go_back)
         self.back_action.setEnabled(bool(self._history))
         self.go_menu.addSeparator()
@@ -299,7 +301,8 @@ class MainWindow(QMainWindow):
         if nav:
             self.show_page(nav[0].page_id)
         back_to, self._return_to = self._return_to, None
-        if back_to is not None and back_to[0] == self.ctx.opened.user.name:
+        opened = self.ctx.opened
+        if back_to is not None and opened is not None and back_to[0] == opened.user.name:
             self.show_page("case_file", back_to[1])  # where the lock found them
         self.guard.arm()
         self._update_title()
@@ -334,9 +337,12 @@ class MainWindow(QMainWindow):
         lock (the same user only: another one may not read it)."""
         page = self.page("case_file")
         number = getattr(page, "number", None)
-        if page is None or number is None or self.page_stack.currentWidget() is not page:
+        opened = self.ctx.opened
+        if page is None or number is None or opened is None:
             return None
-        return self.ctx.opened.user.name, number
+        if self.page_stack.currentWidget() is not page:
+            return None
+        return opened.user.name, number
 
     def _lock_behind_a_backup(self) -> None:
         """Lock, and when something changed, hand the vault to a backup that locks it after.

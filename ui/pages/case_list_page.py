@@ -41,6 +41,7 @@ from ui.pages.base import Page, case_changes
 from ui.pages.sheet_import import SheetActions
 from ui.security import copy_secret
 from ui.widgets.code_combo import CodeCombo
+from ui.widgets.focus import FOCUS_STYLE
 
 # The search runs after this pause in typing, not on every key.
 SEARCH_DELAY_MS = 250
@@ -71,7 +72,6 @@ ORIGIN_PROVINCES: dict[str, str] = {
     "410000": N_("Henan"),
 }
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
-FOCUS_STYLE = "QTableView:focus { border: 2px solid #1a5fb4; }"
 
 
 @contextlib.contextmanager

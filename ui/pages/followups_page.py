@@ -36,8 +36,8 @@ from ui.models.followups_model import Column, FollowupsModel
 from ui.pages.base import Page, case_changes
 from ui.pages.visit_dialog import RescheduleDialog, VisitDialog
 from ui.runner import AUDIT
-from ui.pages.case_list_page import FOCUS_STYLE
 from ui.security import copy_secret
+from ui.widgets.focus import FOCUS_STYLE
 
 EVERYONE, MINE = "", "\x00me"  # the worker filter's first two entries
 

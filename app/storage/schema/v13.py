@@ -8,7 +8,7 @@ attachments reads no file. `section` is the case-file section whose readers may 
 
 from __future__ import annotations
 
-from app.storage.connection import run_script
+from app.storage.connection import Connection, run_script
 
 SQL = """
 CREATE TABLE attachments (
@@ -32,5 +32,5 @@ CREATE TABLE attachment_data (
 """
 
 
-def upgrade(conn) -> None:
+def upgrade(conn: Connection) -> None:
     run_script(conn, SQL)

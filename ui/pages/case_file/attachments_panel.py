@@ -143,7 +143,7 @@ class AttachmentActions:
 
     @property
     def attachments(self):
-        return self._services().attachments  # type: ignore[attr-defined]
+        return self._services().attachments
 
     def add(self, path: Path, **kwargs: object) -> Attachment | None:
         data = _read(self.owner, path)
@@ -239,7 +239,7 @@ class AttachmentsPanel(QWidget):
         self.section = section
         self.writable = level >= Level.WRITE
         self.setObjectName(f"attachments_{section}")
-        self.actions = AttachmentActions(self, services, changed)
+        self.files = AttachmentActions(self, services, changed)
         self._shown: dict[int, Attachment] = {}
         self.heading = QLabel(self, objectName=f"attachments_heading_{section}")
         self.heading.setStyleSheet("font-weight: 600;")
@@ -293,29 +293,29 @@ class AttachmentsPanel(QWidget):
         self.save_button.setText(_("Save a copy..."))
         self.remove_button.setText(_("Remove"))
         self.add_button.setToolTip(_("JPEG, PNG or PDF, at most 20 MB"))
-        if self.actions.number:
+        if self.files.number:
             self.refresh()
 
     def load(self, number: str) -> None:
-        if self.actions.number and self.actions.number != number:
-            viewer_files.remove_case(self.actions.number)
-        self.actions.number = number
+        if self.files.number and self.files.number != number:
+            viewer_files.remove_case(self.files.number)
+        self.files.number = number
         self.refresh()
 
     def refresh(self) -> None:
         self.list.clear()
         self._shown = {}
-        if not self.actions.number:
+        if not self.files.number:
             return
         found = [
             a
-            for a in self.actions.attachments.for_case(self.actions.number)
+            for a in self.files.attachments.for_case(self.files.number)
             if a.section == self.section and not a.is_photo
         ]
         file_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
         for attachment in found:
             thumbnail = (
-                self.actions.attachments.thumbnail(self.actions.number, attachment.id)
+                self.files.attachments.thumbnail(self.files.number, attachment.id)
                 if attachment.is_image
                 else None
             )
@@ -370,25 +370,25 @@ class AttachmentsPanel(QWidget):
             self.add_file(path, title)
 
     def add_file(self, path: Path, title: str) -> bool:
-        added = self.actions.add(path, title=title, section=self.section)
+        added = self.files.add(path, title=title, section=self.section)
         self.refresh()
         return added is not None
 
     def view_selected(self) -> None:
         if (chosen := self.selected()) is not None:
-            self.actions.view(chosen.id)
+            self.files.view(chosen.id)
 
     def open_selected_outside(self) -> None:
         if (chosen := self.selected()) is not None:
-            self.actions.open_outside(chosen.id)
+            self.files.open_outside(chosen.id)
 
     def save_selected(self) -> None:
         if (chosen := self.selected()) is not None:
-            self.actions.save_copy(chosen.id, chosen)
+            self.files.save_copy(chosen.id, chosen)
 
     def remove_selected(self) -> None:
         chosen = self.selected()
-        if chosen is not None and self.actions.remove(chosen.id, chosen.title):
+        if chosen is not None and self.files.remove(chosen.id, chosen.title):
             self.refresh()
 
 
@@ -405,7 +405,7 @@ class PhotoBox(QWidget):
         super().__init__(parent)
         self.setObjectName("photo_box")
         self.writable = level >= Level.WRITE
-        self.actions = AttachmentActions(self, services, changed)
+        self.files = AttachmentActions(self, services, changed)
         self.photo_id: int | None = None
         self.picture = QLabel(self, objectName="photo_picture")
         self.picture.setFixedSize(PHOTO_PX, PHOTO_PX)
@@ -427,8 +427,8 @@ class PhotoBox(QWidget):
             self.picture.setText(_("No photo"))
 
     def load(self, number: str) -> None:
-        self.actions.number = number
-        found = self.actions.attachments.photo(number)
+        self.files.number = number
+        found = self.files.attachments.photo(number)
         self.photo_id = found[0].id if found else None
         if found is None:
             self.picture.setPixmap(QPixmap())
@@ -453,9 +453,9 @@ class PhotoBox(QWidget):
             self.set_photo(path)
 
     def set_photo(self, path: Path) -> bool:
-        added = self.actions.add(path, title=_("Photo"), section=Section.PROFILE, photo=True)
-        if added is not None and self.actions.number:
-            self.load(self.actions.number)
+        added = self.files.add(path, title=_("Photo"), section=Section.PROFILE, photo=True)
+        if added is not None and self.files.number:
+            self.load(self.files.number)
         return added is not None
 
 

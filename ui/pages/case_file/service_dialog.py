@@ -122,8 +122,7 @@ class ServiceDialog(EntryDialog):
             "started_on": iso(entry.started_on),
             "ended_on": iso(entry.ended_on),
             "provider": entry.provider
-            or entry.details.get(PROVIDER_DETAIL.get(entry.kind), "")
-            or "",
+            or str(entry.details.get(PROVIDER_DETAIL.get(entry.kind, ""), "")),
             "notes": entry.notes or "",
         }
         for key in DETAIL_LABELS:
