@@ -77,6 +77,13 @@ def test_the_window_needs_no_vault(rollup_window):
     assert build_parser((gui_cmd,)).parse_args(["gui", "--rollup"]).rollup
 
 
+def test_the_trust_list_field_shows_its_whole_placeholder(rollup_window):
+    edit = rollup_window.page.trust_edit
+    text = edit.placeholderText()
+    assert text == "none (any valid signature)"
+    assert edit.width() > edit.fontMetrics().horizontalAdvance(text) + 8
+
+
 def test_rolling_up_real_summaries(qtbot, rollup_window, summary_files, tmp_path):
     page = rollup_window.page
     names = ("early", "kept", "other", "broken", "foreign")
