@@ -31,6 +31,7 @@ PAGE_MODULES: tuple[str, ...] = (
 
 
 _preloading: list[threading.Thread] = []  # the one preloading thread, once started
+_preload_lock = threading.Lock()
 
 
 def preload() -> None:
@@ -38,23 +39,28 @@ def preload() -> None:
     a passphrase: they bring the services, the PDF and spreadsheet libraries and more (most
     of a second), which unlocking would otherwise wait for. Errors are left for
     `page_classes` to raise where they are reported."""
-    if _preloading:
-        return
 
     def import_all() -> None:
         for name in PAGE_MODULES:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
 
-    _preloading.append(threading.Thread(target=import_all, name="preload-pages", daemon=True))
-    _preloading[0].start()
+    # Held while the thread starts: an unlock's worker calling page_classes meanwhile would
+    # otherwise join a thread not started yet (RuntimeError, seen as "Internal error").
+    with _preload_lock:
+        if _preloading:
+            return
+        _preloading.append(threading.Thread(target=import_all, name="preload-pages", daemon=True))
+        _preloading[0].start()
 
 
 def page_classes() -> list[type[Page]]:
     """The page classes whose modules exist, in navigation order (after any preloading, so
     that two threads never import the same modules at once)."""
-    if _preloading:
-        _preloading[0].join()
+    with _preload_lock:
+        started = _preloading[0] if _preloading else None
+    if started is not None:
+        started.join()
     found = []
     for name in PAGE_MODULES:
         try:
