@@ -105,6 +105,17 @@ class CaseFiles(VaultService):
         width = max([numbering_repo.digits(self.conn), *(len(t) for t in tails)])
         return f"{prefix}-{year}-{max((int(t) for t in tails), default=0) + 1:0{width}d}"
 
+    def set_case_number_digits(self, digits: int) -> None:
+        """The width of new case numbers in this vault (3 to 8 digits); administrators."""
+        self.require(Action.MANAGE_USERS)
+        if not 3 <= digits <= 8:
+            raise AftercareError(
+                _("A case number has 3 to 8 digits after the year, not {n}.").format(n=digits)
+            )
+        with self.opened.write() as conn:
+            numbering_repo.set_digits(conn, digits)
+            self.opened.audit("case_number_digits_set", None, {"digits": digits})
+
     # --- changing --------------------------------------------------------------------------
 
     def _change(
