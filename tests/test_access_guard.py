@@ -205,3 +205,21 @@ def test_the_automatic_backup_on_lock_stays_on_for_every_role(team_folder):
         finally:
             opened.lock()
         assert len(outcome.written) == 1 and not outcome.failures, role
+
+
+@pytest.mark.parametrize(
+    ("argv", "what"),
+    [(["audit", "verify"], "read_audit"), (["audit", "show"], "read_audit")],
+)
+def test_the_command_s_refusals_are_audited_too(team_folder, cli, argv, what):
+    done = cli(*argv[:1], argv[1], str(team_folder), env=credentials("li"))
+    assert done.code == 1 and "Health staff may not read the audit trail" in done.err
+    (entry,) = refusals(team_folder)
+    assert entry.user_name == "li" and entry.detail == {"what": what, "role": "health"}
+
+
+def test_user_management_refusals_are_audited(team_folder, cli):
+    done = cli("user", "list", str(team_folder), env=credentials("chen"))
+    assert done.code == 1 and "Supervisor may not manage users" in done.err
+    (entry,) = refusals(team_folder)
+    assert entry.detail == {"what": "manage_users", "role": "supervisor"}
