@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.codes import CaseState, ClosureReason, Group, Role, label
+from app import access
+from app.codes import CaseState, ClosureReason, Group, Section, label
 from app.i18n import _, format_date, format_number, ngettext
 from app.services.caseload import CaseloadView
 from app.services.workers import may_hold
@@ -268,7 +269,8 @@ class HomePage(Page):
 
     @classmethod
     def visible_for(cls, role: str) -> bool:
-        return role != Role.ADMIN  # administrators look after accounts, not cases
+        # For whoever reads case files; administrators look after accounts, not cases.
+        return any(access.section_level(role, s) >= access.Level.READ for s in Section)
 
     def retranslate_ui(self) -> None:
         self._show()
