@@ -161,6 +161,31 @@ def _later(a: Input, b: Input | None) -> bool:
     return b is None or (a.generated_on, a.name, a.index) > (b.generated_on, b.name, b.index)
 
 
+def _flag_trails_gone_back(
+    trails: dict[str, list[tuple[str, int, int]]], reports: list[dict[str, Any]]
+) -> None:
+    """A unit's audit trail only grows, so a summary made on a later day with a lower
+    `audit_seq` than one made before means the unit's vault was put back to an earlier copy
+    of the whole folder, which the laptop alone cannot see. Such a file gets a `warning`."""
+    for unit, made in trails.items():
+        highest: tuple[int, int] | None = None  # (audit_seq, index) of the days before
+        day_best: tuple[int, int] | None = None
+        day = None
+        for generated_on, seq, index in sorted(made):
+            if generated_on != day:
+                if day_best is not None and (highest is None or day_best[0] > highest[0]):
+                    highest = day_best
+                day, day_best = generated_on, None
+            if highest is not None and seq < highest[0]:
+                reports[index]["warning"] = _(
+                    "The audit trail of unit {unit} went backwards: this summary was made at "
+                    "entry {seq}, after {file} was made at entry {earlier}. The unit's vault "
+                    "may have been put back to an earlier copy; ask the unit."
+                ).format(unit=unit, seq=seq, file=reports[highest[1]]["file"], earlier=highest[0])
+            if day_best is None or seq > day_best[0]:
+                day_best = (seq, index)
+
+
 def rollup(
     files: Iterable[tuple[str, bytes]],
     *,
@@ -179,6 +204,7 @@ def rollup(
     losers: dict[tuple[str, str, str], list[int]] = {}
     periods: Counter[str] = Counter()
     order: list[str] = []
+    trails: dict[str, list[tuple[str, int, int]]] = {}  # unit -> (made on, audit_seq, index)
     for index, (name, data) in enumerate(files):
         report: dict[str, Any] = {"file": name, "status": "accepted", "unit": None, "reason": None}
         reports.append(report)
@@ -188,6 +214,8 @@ def rollup(
             report.update(status="rejected", unit=claimed_code(data), reason=str(exc))
             continue
         report["unit"] = found.key
+        if found.audit_seq is not None:
+            trails.setdefault(found.key, []).append((found.generated_on, found.audit_seq, index))
         periods[found.period] += 1
         if found.period not in order:
             order.append(found.period)
@@ -207,6 +235,7 @@ def rollup(
                 ),
             )
 
+    _flag_trails_gone_back(trails, reports)
     target = period if period is not None else _choose_period(periods, order, reports)
     accepted: list[Input] = []
     counted: dict[str, str] = {}  # unit -> the file it is counted in

@@ -43,6 +43,7 @@ class Input:
     period: str
     generated_on: str
     parts: list[Part]
+    audit_seq: int | None = None  # a summary's optional audit head (summary_format.AUDIT_SEQ)
 
     @property
     def units(self) -> list[str]:
@@ -177,7 +178,16 @@ def read_input(index: int, name: str, data: bytes, trust: dict[str, str] | None)
     unit = doc["unit"]["code"]
     _check_trust(unit, doc, trust)
     part = Part(doc["unit"]["prefecture"], [unit], _scope_spans(doc["tables"], doc["indicators"]))
-    return Input(index, name, "summary", unit, doc["period"]["label"], doc["generated_on"], [part])
+    return Input(
+        index,
+        name,
+        "summary",
+        unit,
+        doc["period"]["label"],
+        doc["generated_on"],
+        [part],
+        doc.get("audit_seq"),
+    )
 
 
 def claimed_code(data: bytes) -> str | None:

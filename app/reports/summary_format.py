@@ -33,6 +33,9 @@ DOCUMENT_KEYS = (
     "indicators",
 )
 _PREFECTURE = re.compile(r"\d{6}")
+# Optional: the sequence number of the unit's audit trail head when the summary was made
+# (app.vault.audit_head), so the roll-up sees a unit whose trail went backwards.
+AUDIT_SEQ = "audit_seq"
 
 
 def protection_for(threshold: int | None) -> dict[str, Any]:
@@ -51,6 +54,7 @@ def make_summary_document(
     software: str,
     body: dict[str, Any],
     protection: dict[str, Any],
+    audit_seq: int | None = None,
 ) -> dict[str, Any]:
     """The unsigned summary; `body` is what tables.build_summary_body (and, for
     suppression, suppression.protect_body) returned, `protection` from `protection_for`."""
@@ -65,6 +69,8 @@ def make_summary_document(
         "tables": body["tables"],
         "indicators": body["indicators"],
     }
+    if audit_seq is not None:
+        doc[AUDIT_SEQ] = audit_seq
     validate_summary_document(doc)
     return doc
 
@@ -209,8 +215,11 @@ def validate_summary_document(doc: Any) -> None:
     """Raise AftercareError naming the first thing about `doc` that is not summary-v1."""
     if not isinstance(doc, dict):
         _fail(_("The summary must be a JSON object."))
-    keys = set(DOCUMENT_KEYS) | ({"signature"} if "signature" in doc else set())
-    _exact_keys(doc, keys, _("the summary"))
+    optional = {"signature", AUDIT_SEQ} & set(doc)
+    _exact_keys(doc, set(DOCUMENT_KEYS) | optional, _("the summary"))
+    seq = doc.get(AUDIT_SEQ, 0)
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        _fail(_("audit_seq must be a whole number, 0 or more."))
     if doc["format"] != FORMAT:
         _fail(_("The file is not a summary (format is not {format})."), format=FORMAT)
     if doc["version"] != VERSION or isinstance(doc["version"], bool):

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app import __version__
+from app import __version__, audit
 from app.access import Action
 from app.fileio import atomic_write_bytes
 from app.pdf.summary import render_summary_pdf
@@ -62,6 +62,7 @@ class Reports(VaultService):
             f"aftercare {__version__}",
             body,
             protection,
+            audit_seq=audit.head(self.conn)[0],
         )
         return sign_summary(doc, self.opened.signing_key())
 
