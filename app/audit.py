@@ -270,13 +270,6 @@ ACTION_LABELS: dict[str, str] = {
     "referral_conflict_resolved": N_("Referral conflict resolved"),
     "referral_consent_overridden": N_("Referral consent overridden"),
     "package_refused": N_("Package refused"),
-    "directory_added": N_("Service added to the directory"),
-    "directory_edited": N_("Service in the directory changed"),
-    "directory_removed": N_("Service removed from the directory"),
-    "directory_imported": N_("Directory of services imported"),
-    "directory_exported": N_("Directory of services exported"),
-    "resources_sheet_printed": N_("Resources sheet printed"),
-    "referral_letter_printed": N_("Referral letter printed"),
 }
 
 
