@@ -42,10 +42,20 @@ State = dict[str, dict]  # case number -> what the edits touch
 def observe(conn) -> State:
     """What the child's edits can change, for every case in the vault."""
     state = {}
+    requested = {
+        row[0]
+        for row in conn.execute(
+            "SELECT c.case_number FROM closure_requests r JOIN cases c ON c.id = r.case_id"
+            " WHERE r.state = 'pending'"
+        )
+    }
     for case in cases_repo.iter_cases(conn):
+        status = case.status
+        if status == "open" and case.case_number in requested:
+            status = "closure_requested"
         state[case.case_number] = {
             "address": case.person.address,
-            "status": case.status,
+            "status": status,
             "notes": sorted(n.text for n in case.notes if n.text.startswith("note-")),
             "services": {
                 s.notes: s.status for s in case.services if (s.notes or "").startswith("svc-")
@@ -78,7 +88,9 @@ def apply(state: State, edit: dict) -> State:
     elif op == "followup_done":
         case["followups"][target] = "2026-11-28"
     elif op == "close":
-        case["status"] = "closed"
+        # The child is a caseworker: her closing is a request a supervisor approves, and the
+        # case stays open until then (a second close while it waits is refused).
+        case["status"] = "closure_requested"
     elif op == "reopen":
         case["status"] = "open"
     return after
