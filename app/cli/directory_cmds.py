@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from app.cli import common
 from app.codes import ServiceKind
-from app.directory.model import KIND_LABELS, Organisation, kind_label
+from app.directory.model import KIND_LABELS, Organisation, changed_fields, kind_label
 from app.directory.sharing import MergePlan
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
@@ -206,7 +206,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _plan_text(plan: MergePlan) -> list[str]:
     lines = [f"+ {o.name}" for o in plan.added]
     for old, new in plan.updated:
-        changed = [k for k, v in new.shared_fields().items() if old.shared_fields()[k] != v]
+        changed = changed_fields(old, new)
         lines.append(f"~ {new.name} ({', '.join(changed)})")
     lines += [f"- {o.name}" for o in plan.removed]
     lines += ["= " + _("{name}: your own version kept").format(name=o.name) for o in plan.kept_ours]

@@ -102,6 +102,13 @@ class Organisation:
         }
 
 
+def changed_fields(old: Organisation, new: Organisation) -> list[str]:
+    """The shared fields `new` changes in `old`, in the file's order: for the audit entry of
+    an edit and for the preview of an import, in the command and the window alike."""
+    before = old.shared_fields()
+    return [key for key, value in new.shared_fields().items() if before[key] != value]
+
+
 def _text(value: object, what: str, *, required: bool = False) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:

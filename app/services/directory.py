@@ -21,7 +21,7 @@ from app import divisions
 from app.access import Action, Level
 from app.codes import ReferralStatus, Section
 from app.directory import sharing
-from app.directory.model import Organisation, checked, serves
+from app.directory.model import Organisation, changed_fields, checked, serves
 from app.domain.model import Referral
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
@@ -140,8 +140,7 @@ class Directory(VaultService):
         self._check_contact(new)
         with self.opened.write() as conn:
             directory_repo.update(conn, new, self._today())
-            changed = sorted(k for k, v in new.shared_fields().items()
-                             if old.shared_fields()[k] != v)  # fmt: skip
+            changed = sorted(changed_fields(old, new))
             if new.contact_id != old.contact_id:
                 changed.append("contact")
             self.opened.audit(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.codes import ServiceKind, label
-from app.directory.model import KIND_LABELS, Organisation, kind_label
+from app.directory.model import KIND_LABELS, Organisation, changed_fields, kind_label
 from app.directory.sharing import MergePlan
 from app.errors import AftercareError
 from app.fileio import atomic_write_bytes
@@ -172,7 +172,7 @@ def plan_lines(plan: MergePlan) -> list[str]:
     """The changes of an import, one line each, as the command prints them."""
     lines = [_("New: {name}").format(name=o.name) for o in plan.added]
     for old, new in plan.updated:
-        changed = [k for k, v in new.shared_fields().items() if old.shared_fields()[k] != v]
+        changed = changed_fields(old, new)
         lines.append(
             _("Changed: {name} ({fields})").format(name=new.name, fields=", ".join(changed))
         )
